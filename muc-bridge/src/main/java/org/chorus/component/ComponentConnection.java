@@ -1,0 +1,211 @@
+package org.chorus.component;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.component.ComponentException;
+import org.xmpp.packet.Packet;
+
+/**
+ * The gateway's XEP-0114 connection: the first connect, reconnects with capped exponential backoff,
+ * and an orderly close. Listener callbacks and stanzas are delivered on the signalling executor.
+ * Connect attempts run on a thread of their own, so a slow server never stalls signalling, and
+ * a failed attempt always waits its backoff delay, so the loop never busy-spins.
+ */
+public final class ComponentConnection implements StanzaSink, WhackSession.Callbacks {
+    private static final Logger log = LoggerFactory.getLogger(ComponentConnection.class);
+
+    /** Where and how to connect. */
+    public record Settings(String host, int port, String domain, String secret, Duration connectTimeout, Backoff backoff) {
+        public Settings {
+            Objects.requireNonNull(secret, "secret");
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[" + host + ":" + port + ", domain=" + domain + ", secret=<redacted>]";
+        }
+    }
+
+    private final Settings settings;
+    private final ScheduledExecutorService signalling;
+    private final ConnectionListener listener;
+    private final ScheduledThreadPoolExecutor connector;
+
+    private final Object lock = new Object();
+    private ConnectionState state = ConnectionState.NEW;
+    private volatile WhackSession session;
+    private ScheduledFuture<?> pendingAttempt;
+    private int failedAttempts;
+
+    public ComponentConnection(Settings settings, ScheduledExecutorService signalling, ConnectionListener listener) {
+        this.settings = settings;
+        this.signalling = signalling;
+        this.listener = listener;
+        this.connector = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "chorus-xmpp-connect");
+            t.setDaemon(true);
+            return t;
+        });
+        this.connector.setRemoveOnCancelPolicy(true);
+    }
+
+    public ConnectionState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    /**
+     * The first connect. It does not retry: a wrong secret or an unreachable server at start-up is an
+     * operator error, reported at once.
+     */
+    public void connect() throws ConnectFailure {
+        moveTo(ConnectionState.CONNECTING);
+        try {
+            WhackSession s = openSession();
+            synchronized (lock) {
+                if (state == ConnectionState.STOPPED) {
+                    s.close();
+                    return;
+                }
+                session = s;
+                moveTo(ConnectionState.CONNECTED);
+            }
+        } catch (ConnectFailure e) {
+            synchronized (lock) {
+                if (state != ConnectionState.STOPPED) {
+                    moveTo(ConnectionState.STOPPED);
+                }
+            }
+            connector.shutdownNow();
+            throw e;
+        }
+        log.info("Connected to {}:{} as component {}", settings.host(), settings.port(), settings.domain());
+        signalling.execute(() -> listener.onConnected(false));
+    }
+
+    @Override
+    public void send(Packet packet) {
+        WhackSession s = session;
+        if (s == null || s.isClosed()) {
+            log.debug("Stream down; dropped {} to {}", packet.getElement().getName(), packet.getTo());
+            return;
+        }
+        s.send(packet);
+    }
+
+    /** Closes the stream and stops reconnecting. Call it after sending any farewell stanzas. */
+    public void stop() {
+        WhackSession s;
+        synchronized (lock) {
+            if (state == ConnectionState.STOPPED) {
+                return;
+            }
+            moveTo(ConnectionState.STOPPED);
+            if (pendingAttempt != null) {
+                pendingAttempt.cancel(false);
+            }
+            s = session;
+            session = null;
+        }
+        if (s != null) {
+            s.close();
+        }
+        connector.shutdownNow();
+        log.info("Component stream closed");
+    }
+
+    // --- WhackSession.Callbacks, called on Whack's threads ---
+
+    @Override
+    public void packet(WhackSession from, Packet packet) {
+        // at most one session is open at a time; a session that is still handshaking may deliver too
+        if (!from.isClosed()) {
+            signalling.execute(() -> listener.onPacket(packet));
+        }
+    }
+
+    @Override
+    public void lost(WhackSession from) {
+        synchronized (lock) {
+            if (from != session || state != ConnectionState.CONNECTED) {
+                return;
+            }
+            session = null;
+            moveTo(ConnectionState.BACKING_OFF);
+            failedAttempts = 0;
+            scheduleAttempt();
+        }
+        log.warn("Lost the stream to {}:{}; reconnecting", settings.host(), settings.port());
+        signalling.execute(listener::onDisconnected);
+    }
+
+    // --- reconnecting ---
+
+    private void scheduleAttempt() {
+        Duration delay = settings.backoff().delay(failedAttempts);
+        pendingAttempt = connector.schedule(this::attempt, delay.toMillis(), TimeUnit.MILLISECONDS);
+        log.debug("Next connect attempt in {} ms", delay.toMillis());
+    }
+
+    private void attempt() {
+        synchronized (lock) {
+            if (state != ConnectionState.BACKING_OFF) {
+                return;
+            }
+            moveTo(ConnectionState.CONNECTING);
+        }
+        WhackSession s;
+        try {
+            s = openSession();
+        } catch (ConnectFailure e) {
+            synchronized (lock) {
+                if (state == ConnectionState.STOPPED) {
+                    return;
+                }
+                failedAttempts++;
+                moveTo(ConnectionState.BACKING_OFF);
+                scheduleAttempt();
+            }
+            log.warn("Reconnect attempt {} failed: {}", failedAttempts, e.getMessage());
+            return;
+        }
+        synchronized (lock) {
+            if (state == ConnectionState.STOPPED) {
+                s.close();
+                return;
+            }
+            session = s;
+            moveTo(ConnectionState.CONNECTED);
+        }
+        log.info("Reconnected to {}:{} as component {}", settings.host(), settings.port(), settings.domain());
+        signalling.execute(() -> listener.onConnected(true));
+    }
+
+    private WhackSession openSession() throws ConnectFailure {
+        WhackSession s = new WhackSession(settings.host(), settings.port(), settings.domain(), settings.secret(),
+                (int) settings.connectTimeout().toMillis(), this);
+        try {
+            s.open(settings.host(), settings.port());
+            return s;
+        } catch (ComponentException | RuntimeException e) {
+            s.close();
+            throw ConnectFailure.classify(settings.host(), settings.port(), settings.domain(), e);
+        }
+    }
+
+    private void moveTo(ConnectionState target) {
+        synchronized (lock) {
+            if (!state.canMoveTo(target)) {
+                throw new IllegalStateException("connection cannot go from " + state + " to " + target);
+            }
+            state = target;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.chorus.conference;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.chorus.gateway.IqHandler;
+import org.chorus.muc.Room;
+import org.chorus.muc.RoomRegistry;
+import org.chorus.xmpp.Namespaces;
+import org.chorus.xmpp.Stanzas;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError.Condition;
+
+/**
+ * Jingle IQs to the gateway (PROTOCOL.md §3, §5): shape checks, conference addressing, room binding
+ * and the call decision. Sessions come with the media plane; until then an authorized member is told
+ * {@code feature-not-implemented}.
+ */
+public final class JingleIqHandler implements IqHandler {
+    private static final Logger log = LoggerFactory.getLogger(JingleIqHandler.class);
+
+    private final ConferenceJids jids;
+    private final RoomRegistry rooms;
+    private final CallAuthorizer authorizer;
+
+    public JingleIqHandler(ConferenceJids jids, RoomRegistry rooms, CallAuthorizer authorizer) {
+        this.jids = jids;
+        this.rooms = rooms;
+        this.authorizer = authorizer;
+    }
+
+    @Override
+    public CompletionStage<IQ> handle(IQ iq) {
+        JingleRequest request;
+        try {
+            request = JingleRequest.parse(iq);
+        } catch (JingleRequest.Malformed e) {
+            return done(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
+        }
+        boolean initiate = "session-initiate".equals(request.action());
+        if (jids.isServiceAddress(iq.getTo())) {
+            return done(initiate
+                    ? Stanzas.error(iq, Condition.bad_request, "call a conference JID such as room@" + jids.gatewayDomain())
+                    : unknownSession(iq));
+        }
+        JID roomJid;
+        try {
+            roomJid = jids.roomFor(iq.getTo());
+        } catch (IllegalArgumentException e) {
+            return done(Stanzas.error(iq, Condition.jid_malformed, e.getMessage()));
+        }
+        if (!initiate) {
+            return done(unknownSession(iq));
+        }
+        try {
+            request.requireInitiateShape();
+        } catch (JingleRequest.Malformed e) {
+            return done(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
+        }
+        return rooms.bind(roomJid).thenApply(room -> decide(iq, request, room));
+    }
+
+    private IQ decide(IQ iq, JingleRequest request, Room room) {
+        switch (room.state()) {
+            case JOINED -> { }
+            case MISSING -> {
+                return Stanzas.error(iq, Condition.item_not_found, "there is no room " + room.jid());
+            }
+            default -> {
+                return Stanzas.error(iq, Condition.service_unavailable, "the gateway cannot enter " + room.jid() + " now");
+            }
+        }
+        CallDecision decision = authorizer.decide(room, iq.getFrom(), request.initiator());
+        log.info("{}: session-initiate from {}: {}", room.jid(), iq.getFrom(), decision.getClass().getSimpleName());
+        if (decision instanceof CallDecision.Forbidden forbidden) {
+            return Stanzas.error(iq, Condition.forbidden, forbidden.reason());
+        }
+        if (decision instanceof CallDecision.NotAcceptable notAcceptable) {
+            rooms.postUnsuitableNoticeOnce(room);
+            return Stanzas.error(iq, Condition.not_acceptable, notAcceptable.reason());
+        }
+        return Stanzas.error(iq, Condition.feature_not_implemented, "calls with media are not available on this gateway yet");
+    }
+
+    private static IQ unknownSession(IQ iq) {
+        return Stanzas.error(iq, Condition.item_not_found, "unknown-session", Namespaces.JINGLE_ERRORS);
+    }
+
+    private static CompletionStage<IQ> done(IQ reply) {
+        return CompletableFuture.completedFuture(reply);
+    }
+}

@@ -1,0 +1,133 @@
+package org.chorus.gateway;
+
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.chorus.component.ComponentConnection;
+import org.chorus.component.ConnectFailure;
+import org.chorus.component.ConnectionListener;
+import org.chorus.component.ConnectionState;
+import org.chorus.component.IqTracker;
+import org.chorus.conference.ActiveCalls;
+import org.chorus.conference.CallAuthorizer;
+import org.chorus.conference.ConferenceJids;
+import org.chorus.conference.JingleIqHandler;
+import org.chorus.disco.CommandCatalog;
+import org.chorus.disco.DiscoInfoHandler;
+import org.chorus.disco.DiscoItemsHandler;
+import org.chorus.disco.PingVersionHandlers;
+import org.chorus.muc.LeaveReason;
+import org.chorus.muc.Occupant;
+import org.chorus.muc.Room;
+import org.chorus.muc.RoomListener;
+import org.chorus.muc.RoomRegistry;
+import org.chorus.xmpp.Namespaces;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Packet;
+
+/** The gateway process: wires the stream, the rooms and the handlers, and runs them until stopped. */
+public final class Gateway implements ConnectionListener {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final GatewayConfig config;
+    private final ScheduledExecutorService signalling;
+    private final ComponentConnection connection;
+    private final IqTracker tracker;
+    private final RoomRegistry rooms;
+    private final StanzaRouter router;
+    private final List<JID> configuredRooms;
+
+    public Gateway(GatewayConfig config) {
+        this.config = config;
+        this.signalling = SignallingThread.create();
+        ConferenceJids jids = new ConferenceJids(config.domain(), config.mucService());
+        this.connection = new ComponentConnection(
+                new ComponentConnection.Settings(config.host(), config.port(), config.domain(), config.secret(),
+                        config.connectTimeout(), config.reconnect()),
+                signalling, this);
+        this.tracker = new IqTracker(connection, signalling, config.requestTimeout());
+        this.rooms = new RoomRegistry(jids, connection, tracker, signalling, config.nick(), config.missingRoomRetry(),
+                new LoggingRoomListener());
+        this.configuredRooms = config.rooms().stream().map(rooms::parseConfiguredRoom).toList();
+        ActiveCalls calls = new ActiveCalls();
+        CommandCatalog commands = new CommandCatalog();
+        this.router = new StanzaRouter(connection, tracker, rooms)
+                .handle(Namespaces.DISCO_INFO, new DiscoInfoHandler(jids, rooms, calls))
+                .handle(Namespaces.DISCO_ITEMS, new DiscoItemsHandler(jids, rooms, calls, commands))
+                .handle(Namespaces.PING, PingVersionHandlers.ping())
+                .handle(Namespaces.VERSION, PingVersionHandlers.version())
+                .handle(Namespaces.JINGLE, new JingleIqHandler(jids, rooms, new CallAuthorizer()));
+    }
+
+    /** Connects and binds the configured rooms. Throws when the first connect fails. */
+    public void start() throws ConnectFailure {
+        log.info("Starting {}", config);
+        runOnSignalling(() -> rooms.bindConfigured(configuredRooms));
+        connection.connect();
+    }
+
+    /** Leaves every room with unavailable presence, then closes the stream. */
+    public void stop() {
+        if (connection.state() == ConnectionState.STOPPED) {
+            shutdownSignalling();
+            return;
+        }
+        log.info("Stopping: leaving rooms and closing the stream");
+        runOnSignalling(rooms::leaveAll);
+        connection.stop();
+        shutdownSignalling();
+    }
+
+    public ConnectionState connectionState() {
+        return connection.state();
+    }
+
+    // --- ConnectionListener, on the signalling thread ---
+
+    @Override
+    public void onConnected(boolean reconnected) {
+        rooms.onConnected();
+    }
+
+    @Override
+    public void onDisconnected() {
+        tracker.failAll(new IllegalStateException("the XMPP stream dropped"));
+        rooms.onDisconnected();
+    }
+
+    @Override
+    public void onPacket(Packet packet) {
+        router.route(packet);
+    }
+
+    private void runOnSignalling(Runnable task) {
+        try {
+            signalling.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.error("Signalling task failed", e);
+        }
+    }
+
+    private void shutdownSignalling() {
+        signalling.shutdown();
+        try {
+            signalling.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Until calls exist, departures only matter to the log. */
+    private static final class LoggingRoomListener implements RoomListener {
+        @Override
+        public void occupantLeft(Room room, Occupant occupant, LeaveReason reason) {
+            log.debug("{}: occupant {} gone ({})", room.jid(), occupant.nick(), reason);
+        }
+    }
+}

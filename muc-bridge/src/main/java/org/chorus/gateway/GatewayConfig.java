@@ -1,0 +1,89 @@
+package org.chorus.gateway;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.chorus.component.Backoff;
+import org.xmpp.packet.JID;
+
+/** The gateway's settings, read once from HOCON (see {@code reference.conf}) and validated. */
+public record GatewayConfig(
+        String host,
+        int port,
+        String domain,
+        String secret,
+        Duration connectTimeout,
+        Backoff reconnect,
+        Duration requestTimeout,
+        String mucService,
+        String nick,
+        List<String> rooms,
+        Duration missingRoomRetry,
+        int mediaPort,
+        String advertisedAddress,
+        Path dataDir) {
+
+    public static GatewayConfig from(Config c) {
+        String secret = c.getString("xmpp.secret");
+        if (secret.isBlank()) {
+            throw new ConfigException.Missing("chorus.xmpp.secret (or CHORUS_XMPP_SECRET)");
+        }
+        int port = c.getInt("xmpp.port");
+        int mediaPort = c.getInt("media.port");
+        requirePort("chorus.xmpp.port", c, port);
+        requirePort("chorus.media.port", c, mediaPort);
+        String domain = domain(c, "xmpp.domain");
+        String mucService = domain(c, "muc.service");
+        if (domain.equals(mucService)) {
+            throw new ConfigException.BadValue(c.origin(), "chorus.muc.service", "must differ from chorus.xmpp.domain");
+        }
+        Backoff backoff = new Backoff(
+                c.getDuration("xmpp.reconnect.initial-delay"),
+                c.getDuration("xmpp.reconnect.max-delay"),
+                c.getDouble("xmpp.reconnect.multiplier"),
+                c.getDouble("xmpp.reconnect.jitter"));
+        String nick = c.getString("muc.nick").trim();
+        if (nick.isEmpty()) {
+            throw new ConfigException.BadValue(c.origin(), "chorus.muc.nick", "must not be empty");
+        }
+        return new GatewayConfig(
+                c.getString("xmpp.host"),
+                port,
+                domain,
+                secret,
+                c.getDuration("xmpp.connect-timeout"),
+                backoff,
+                c.getDuration("xmpp.request-timeout"),
+                mucService,
+                nick,
+                List.copyOf(c.getStringList("muc.rooms")),
+                c.getDuration("muc.missing-room-retry"),
+                mediaPort,
+                c.getString("media.advertised-address"),
+                Path.of(c.getString("data-dir")));
+    }
+
+    private static void requirePort(String key, Config c, int port) {
+        if (port < 1 || port > 65535) {
+            throw new ConfigException.BadValue(c.origin(), key, "not a port number: " + port);
+        }
+    }
+
+    private static String domain(Config c, String key) {
+        try {
+            return JID.domainprep(c.getString(key));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException.BadValue(c.origin(), "chorus." + key, "not a valid domain");
+        }
+    }
+
+    /** The settings as a log line, without the secret. */
+    @Override
+    public String toString() {
+        return "GatewayConfig[server=" + host + ":" + port + ", domain=" + domain + ", secret=<redacted>"
+                + ", muc=" + mucService + ", nick=" + nick + ", rooms=" + rooms + ", mediaPort=" + mediaPort
+                + ", dataDir=" + dataDir + "]";
+    }
+}

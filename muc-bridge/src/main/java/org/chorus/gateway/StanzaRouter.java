@@ -1,0 +1,90 @@
+package org.chorus.gateway;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.chorus.component.IqTracker;
+import org.chorus.component.StanzaSink;
+import org.chorus.muc.RoomRegistry;
+import org.chorus.xmpp.Stanzas;
+import org.dom4j.Element;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.Packet;
+import org.xmpp.packet.PacketError.Condition;
+import org.xmpp.packet.Presence;
+
+/**
+ * Sends each incoming stanza where it belongs. Every IQ request gets exactly one answer: its
+ * handler's, {@code service-unavailable} for a namespace nobody handles, {@code bad-request} for an
+ * IQ without exactly one child, and {@code internal-server-error} if a handler fails.
+ */
+public final class StanzaRouter {
+    private static final Logger log = LoggerFactory.getLogger(StanzaRouter.class);
+
+    private final StanzaSink sink;
+    private final IqTracker tracker;
+    private final RoomRegistry rooms;
+    private final Map<String, IqHandler> handlers = new HashMap<>();
+
+    public StanzaRouter(StanzaSink sink, IqTracker tracker, RoomRegistry rooms) {
+        this.sink = sink;
+        this.tracker = tracker;
+        this.rooms = rooms;
+    }
+
+    public StanzaRouter handle(String namespace, IqHandler handler) {
+        handlers.put(namespace, handler);
+        return this;
+    }
+
+    public void route(Packet packet) {
+        try {
+            if (packet instanceof IQ iq) {
+                routeIq(iq);
+            } else if (packet instanceof Presence presence) {
+                rooms.onPresence(presence);
+            } else if (packet instanceof Message message) {
+                rooms.onMessage(message);
+            }
+        } catch (RuntimeException e) {
+            log.error("Failed to handle a {} from {}", packet.getElement().getName(), packet.getFrom(), e);
+            if (packet instanceof IQ iq && iq.isRequest()) {
+                sink.send(Stanzas.error(iq, Condition.internal_server_error));
+            }
+        }
+    }
+
+    private void routeIq(IQ iq) {
+        if (iq.getType() == null) {
+            return;
+        }
+        if (!iq.isRequest()) {
+            if (!tracker.answer(iq)) {
+                log.debug("Unmatched IQ {} from {}", iq.getType(), iq.getFrom());
+            }
+            return;
+        }
+        if (iq.getElement().elements().size() != 1 || iq.getChildElement() == null) {
+            sink.send(Stanzas.error(iq, Condition.bad_request, "an IQ request carries exactly one child element"));
+            return;
+        }
+        Element child = iq.getChildElement();
+        IqHandler handler = handlers.get(child.getNamespaceURI());
+        if (handler == null) {
+            sink.send(Stanzas.error(iq, Condition.service_unavailable));
+            return;
+        }
+        CompletionStage<IQ> reply = handler.handle(iq);
+        reply.whenComplete((answer, failure) -> {
+            if (failure != null || answer == null) {
+                log.error("Handler for {} failed on a request from {}", child.getNamespaceURI(), iq.getFrom(), failure);
+                sink.send(Stanzas.error(iq, Condition.internal_server_error));
+            } else {
+                sink.send(answer);
+            }
+        });
+    }
+}

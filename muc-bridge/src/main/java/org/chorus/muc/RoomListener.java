@@ -1,0 +1,13 @@
+package org.chorus.muc;
+
+/** What calls need to hear from the rooms. Every call runs on the signalling thread. */
+public interface RoomListener {
+    /** An occupant left, or lost the right to be in a call. */
+    default void occupantLeft(Room room, Occupant occupant, LeaveReason reason) {}
+
+    /** The room's configuration changed; {@link Room#config()} holds the new one. */
+    default void configChanged(Room room, RoomConfig before) {}
+
+    /** The gateway is in the room with a fresh occupant list (first join or rejoin). */
+    default void joined(Room room) {}
+}

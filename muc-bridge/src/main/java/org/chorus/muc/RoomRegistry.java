@@ -1,0 +1,493 @@
+package org.chorus.muc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.chorus.component.IqTracker;
+import org.chorus.component.StanzaSink;
+import org.chorus.conference.ConferenceJids;
+import org.chorus.xmpp.Namespaces;
+import org.chorus.xmpp.Stanzas;
+import org.dom4j.Element;
+import org.dom4j.QName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.Message;
+import org.xmpp.packet.PacketError;
+import org.xmpp.packet.Presence;
+
+/**
+ * The rooms the gateway is bound to (PROTOCOL.md §3): it looks before it joins (joining a missing room
+ * would create it), joins as {@code <domain>/<conference localpart>}, tracks occupants with their real
+ * JIDs and affiliations, follows configuration changes, and rejoins after a reconnect.
+ * Confined to the signalling thread.
+ */
+public final class RoomRegistry {
+    private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
+    private static final List<Affiliation> LISTED = List.of(Affiliation.OWNER, Affiliation.ADMIN, Affiliation.MEMBER);
+
+    private final ConferenceJids jids;
+    private final StanzaSink sink;
+    private final IqTracker iq;
+    private final ScheduledExecutorService signalling;
+    private final String baseNick;
+    private final Duration retryDelay;
+    private final RoomListener listener;
+    private final Map<JID, Room> rooms = new LinkedHashMap<>();
+    private boolean connected;
+
+    public RoomRegistry(ConferenceJids jids, StanzaSink sink, IqTracker iq, ScheduledExecutorService signalling,
+            String nick, Duration retryDelay, RoomListener listener) {
+        this.jids = jids;
+        this.sink = sink;
+        this.iq = iq;
+        this.signalling = signalling;
+        this.baseNick = nick;
+        this.retryDelay = retryDelay;
+        this.listener = listener;
+    }
+
+    public Optional<Room> room(JID roomJid) {
+        return Optional.ofNullable(rooms.get(roomJid.asBareJID()));
+    }
+
+    public Collection<Room> rooms() {
+        return Collections.unmodifiableCollection(rooms.values());
+    }
+
+    /** Parses a configured room: a local part on the MUC service, or a bare room JID. */
+    public JID parseConfiguredRoom(String entry) {
+        String trimmed = entry.trim();
+        JID room = trimmed.indexOf('@') >= 0 ? new JID(trimmed) : new JID(trimmed, jids.mucService(), null);
+        if (room.getNode() == null || room.getResource() != null) {
+            throw new IllegalArgumentException("not a room: " + entry);
+        }
+        jids.conferenceFor(room); // validates
+        return room;
+    }
+
+    /** Binds the configured rooms; they are joined once the stream is up, and looked for again while missing. */
+    public void bindConfigured(List<JID> configuredRooms) {
+        for (JID room : configuredRooms) {
+            rooms.computeIfAbsent(room.asBareJID(), r -> newRoom(r, true));
+        }
+    }
+
+    /**
+     * Binds a room (a member called it, or posted a propose in it) and completes once its state has
+     * settled: {@link RoomState#JOINED}, {@link RoomState#MISSING}, {@link RoomState#REFUSED} or
+     * {@link RoomState#OFFLINE}.
+     */
+    public CompletableFuture<Room> bind(JID roomJid) {
+        Room room = rooms.computeIfAbsent(roomJid.asBareJID(), r -> newRoom(r, false));
+        if (room.state() == RoomState.JOINED || room.state() == RoomState.LEFT
+                || (!connected && !room.state().settling())) {
+            return CompletableFuture.completedFuture(room);
+        }
+        CompletableFuture<Room> waiter = new CompletableFuture<>();
+        room.addWaiter(waiter);
+        if (connected && (room.state() == RoomState.NEW || room.state() == RoomState.MISSING
+                || room.state() == RoomState.REFUSED)) {
+            startProbe(room);
+        }
+        return waiter;
+    }
+
+    /**
+     * The configuration of a room, bound or not, without joining it: empty when the room does not exist.
+     */
+    public CompletableFuture<Optional<RoomConfig>> lookUp(JID roomJid) {
+        Room bound = rooms.get(roomJid.asBareJID());
+        if (bound != null && bound.state() == RoomState.JOINED && bound.config() != null) {
+            return CompletableFuture.completedFuture(Optional.of(bound.config()));
+        }
+        return iq.request(discoInfo(roomJid, new JID(null, jids.gatewayDomain(), null))).thenApply(answer -> {
+            if (answer.getType() == IQ.Type.result) {
+                return Optional.of(RoomConfig.fromDiscoInfo(answer.getChildElement()));
+            }
+            if (answer.getError() != null && answer.getError().getCondition() == PacketError.Condition.item_not_found) {
+                return Optional.empty();
+            }
+            throw new RoomLookupException(Stanzas.describeError(answer));
+        });
+    }
+
+    /** Posts a human notice in a joined room; false if the gateway is not in it. */
+    public boolean post(Room room, String body) {
+        if (room.state() != RoomState.JOINED) {
+            return false;
+        }
+        Message message = new Message();
+        message.setType(Message.Type.groupchat);
+        message.setFrom(room.occupantAddress());
+        message.setTo(room.jid());
+        message.setBody(body);
+        message.addChildElement("store", Namespaces.HINTS);
+        sink.send(message);
+        return true;
+    }
+
+    /** Posts why calls are refused here, once per room until its configuration changes. */
+    public void postUnsuitableNoticeOnce(Room room) {
+        String why = room.config() == null ? null : room.config().whyNotCallable();
+        if (why != null && room.state() == RoomState.JOINED && room.claimUnsuitableNotice()) {
+            post(room, why);
+        }
+    }
+
+    // --- stream events ---
+
+    public void onConnected() {
+        connected = true;
+        for (Room room : new ArrayList<>(rooms.values())) {
+            if (room.state() == RoomState.NEW || room.state() == RoomState.OFFLINE) {
+                startProbe(room);
+            }
+        }
+    }
+
+    public void onDisconnected() {
+        connected = false;
+        for (Room room : rooms.values()) {
+            if (room.state() != RoomState.LEFT && room.state() != RoomState.OFFLINE) {
+                room.moveTo(RoomState.OFFLINE);
+                room.settleWaiters();
+            }
+        }
+    }
+
+    /** Sends unavailable presence to every room the gateway is in, and forgets them. */
+    public void leaveAll() {
+        for (Room room : rooms.values()) {
+            if (room.state() == RoomState.JOINED || room.state() == RoomState.JOINING) {
+                Presence leave = new Presence(Presence.Type.unavailable);
+                leave.setFrom(room.occupantAddress());
+                leave.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
+                leave.setStatus("Chorus is shutting down");
+                sink.send(leave);
+            }
+            if (room.state() != RoomState.LEFT) {
+                room.moveTo(RoomState.LEFT);
+                room.settleWaiters();
+            }
+        }
+    }
+
+    // --- stanzas ---
+
+    /** Handles a presence from a room occupant; false when it does not concern a bound room. */
+    public boolean onPresence(Presence presence) {
+        if (presence.getFrom() == null) {
+            return false;
+        }
+        Room room = rooms.get(presence.getFrom().asBareJID());
+        if (room == null || presence.getFrom().getResource() == null) {
+            return false;
+        }
+        MucPresence p = MucPresence.parse(presence);
+        if (p == null) {
+            return true;
+        }
+        switch (room.state()) {
+            case JOINING -> whileJoining(room, p, presence);
+            case JOINED -> whileJoined(room, p, presence);
+            default -> log.debug("{}: presence from {} ignored in state {}", room.jid(), p.nick(), room.state());
+        }
+        return true;
+    }
+
+    /** Handles a message from a room; false when it does not concern a bound room. */
+    public boolean onMessage(Message message) {
+        if (message.getFrom() == null) {
+            return false;
+        }
+        Room room = rooms.get(message.getFrom().asBareJID());
+        if (room == null) {
+            return false;
+        }
+        Element x = message.getElement().element(QName.get("x", Namespaces.MUC_USER));
+        if (x != null && room.state() == RoomState.JOINED) {
+            for (Element status : x.elements("status")) {
+                int code = parseCode(status.attributeValue("code"));
+                if (MucStatus.signalsConfigChange(code)) {
+                    refreshConfig(room);
+                    break;
+                }
+            }
+        }
+        return true;
+    }
+
+    // --- probing and joining ---
+
+    private Room newRoom(JID roomJid, boolean configured) {
+        JID conference = jids.conferenceFor(roomJid);
+        JID self = new JID(null, jids.gatewayDomain(), conference.getNode());
+        return new Room(roomJid.asBareJID(), conference, self, configured, baseNick);
+    }
+
+    private void startProbe(Room room) {
+        room.moveTo(RoomState.PROBING);
+        iq.request(discoInfo(room.jid(), room.occupantAddress())).whenComplete((answer, failure) -> {
+            if (room.state() != RoomState.PROBING) {
+                return;
+            }
+            if (failure != null) {
+                refused(room, "no answer to disco#info: " + failure.getMessage());
+            } else if (answer.getType() == IQ.Type.result) {
+                room.config(RoomConfig.fromDiscoInfo(answer.getChildElement()));
+                join(room);
+            } else if (answer.getError() != null
+                    && answer.getError().getCondition() == PacketError.Condition.item_not_found) {
+                missing(room);
+            } else {
+                refused(room, "disco#info refused: " + Stanzas.describeError(answer));
+            }
+        });
+    }
+
+    private void join(Room room) {
+        room.moveTo(RoomState.JOINING);
+        room.startArriving();
+        sendJoin(room);
+    }
+
+    private void sendJoin(Room room) {
+        Presence join = new Presence();
+        join.setFrom(room.occupantAddress());
+        join.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
+        Element x = join.addChildElement("x", Namespaces.MUC);
+        x.addElement("history").addAttribute("maxstanzas", "0");
+        sink.send(join);
+    }
+
+    private void whileJoining(Room room, MucPresence p, Presence presence) {
+        if (p.isError()) {
+            joinFailed(room, p, presence);
+            return;
+        }
+        if (!p.isSelf()) {
+            if (p.available()) {
+                room.arriving().put(p.nick(), p.toOccupant());
+            } else {
+                room.arriving().remove(p.nick());
+            }
+            return;
+        }
+        if (p.statusCodes().contains(MucStatus.ROOM_CREATED)) {
+            // the room vanished between the look and the join, and the join created it: undo that
+            log.warn("{}: joining created the room; leaving it again", room.jid());
+            sendLeave(room);
+            missing(room);
+            return;
+        }
+        if (!p.available()) {
+            refused(room, "removed while joining");
+            return;
+        }
+        room.nick(p.nick());
+        room.resetNickAttempts();
+        Map<String, Occupant> before = room.replaceOccupants(room.arriving());
+        room.startArriving();
+        room.moveTo(RoomState.JOINED);
+        log.info("{}: joined as '{}' with {} other occupant(s); members-only={}, non-anonymous={}", room.jid(),
+                room.nick(), room.occupants().size(), room.config().membersOnly(), room.config().nonAnonymous());
+        fetchAffiliations(room);
+        for (Occupant previous : before.values()) {
+            boolean stillHere = previous.realJid() != null
+                    ? room.occupantByRealJid(previous.realJid()).isPresent()
+                    : room.occupant(previous.nick()).isPresent();
+            if (!stillHere) {
+                listener.occupantLeft(room, previous, LeaveReason.GONE_WHILE_DISCONNECTED);
+            }
+        }
+        room.settleWaiters();
+        listener.joined(room);
+    }
+
+    private void joinFailed(Room room, MucPresence p, Presence presence) {
+        PacketError.Condition condition = p.error();
+        if (condition == PacketError.Condition.conflict) {
+            int attempt = room.nextNickAttempt();
+            if (attempt < 10) {
+                room.nick(baseNick + " (" + (attempt + 1) + ")");
+                sendJoin(room);
+                return;
+            }
+        }
+        if (condition == PacketError.Condition.item_not_found) {
+            missing(room);
+            return;
+        }
+        String hint = condition == PacketError.Condition.registration_required
+                || condition == PacketError.Condition.forbidden || condition == PacketError.Condition.not_authorized
+                ? "; make " + jids.gatewayDomain() + " an admin of " + room.jid().getDomain() : "";
+        refused(room, "join refused (" + (condition == null ? "error" : condition.toXMPP()) + ")" + hint);
+    }
+
+    private void whileJoined(Room room, MucPresence p, Presence presence) {
+        if (p.isError()) {
+            log.debug("{}: error presence from {}", room.jid(), p.nick());
+            return;
+        }
+        boolean self = p.isSelf() || (p.nick().equals(room.nick()) && p.realJid() != null
+                && p.realJid().equals(room.occupantAddress()));
+        if (self) {
+            if (!p.available()) {
+                selfRemoved(room, p, presence);
+            }
+            return;
+        }
+        Map<String, Occupant> occupants = room.occupantMap();
+        Occupant before = occupants.get(p.nick());
+        if (!p.available()) {
+            Occupant gone = occupants.remove(p.nick());
+            if (p.statusCodes().contains(MucStatus.NICK_CHANGED) && p.newNick() != null && gone != null) {
+                occupants.put(p.newNick(), new Occupant(p.newNick(), gone.realJid(), gone.affiliation(), gone.role()));
+                return;
+            }
+            if (p.realJid() != null) {
+                room.affiliation(p.realJid(), p.affiliation());
+            }
+            if (gone != null) {
+                LeaveReason reason = LeaveReason.fromStatus(p);
+                log.info("{}: {} left ({})", room.jid(), p.nick(), reason);
+                listener.occupantLeft(room, gone, reason);
+            }
+            return;
+        }
+        Occupant now = p.toOccupant();
+        occupants.put(p.nick(), now);
+        if (now.realJid() != null) {
+            room.affiliation(now.realJid(), now.affiliation());
+        }
+        if (before != null && before.affiliation().mayCall() && !now.affiliation().mayCall()) {
+            log.info("{}: {} lost membership ({} -> {})", room.jid(), p.nick(), before.affiliation(), now.affiliation());
+            listener.occupantLeft(room, before, LeaveReason.MEMBERSHIP_LOST);
+        }
+    }
+
+    private void selfRemoved(Room room, MucPresence p, Presence presence) {
+        boolean destroyed = p.statusCodes().contains(MucStatus.SHUTDOWN) || presence.getElement()
+                .element(QName.get("x", Namespaces.MUC_USER)) != null && presence.getElement()
+                .element(QName.get("x", Namespaces.MUC_USER)).element("destroy") != null;
+        for (Occupant o : room.replaceOccupants(new LinkedHashMap<>()).values()) {
+            listener.occupantLeft(room, o, LeaveReason.ROOM_CLOSED);
+        }
+        if (destroyed) {
+            missing(room);
+        } else {
+            refused(room, "the gateway was removed from the room (" + LeaveReason.fromStatus(p) + ")");
+        }
+    }
+
+    private void refreshConfig(Room room) {
+        iq.request(discoInfo(room.jid(), room.occupantAddress())).whenComplete((answer, failure) -> {
+            if (failure != null || answer.getType() != IQ.Type.result) {
+                log.warn("{}: could not read the changed configuration", room.jid());
+                return;
+            }
+            RoomConfig before = room.config();
+            RoomConfig now = RoomConfig.fromDiscoInfo(answer.getChildElement());
+            room.config(now);
+            if (!now.equals(before)) {
+                log.info("{}: configuration changed; members-only={}, non-anonymous={}", room.jid(), now.membersOnly(),
+                        now.nonAnonymous());
+                listener.configChanged(room, before);
+            }
+        });
+    }
+
+    private void fetchAffiliations(Room room) {
+        for (Affiliation affiliation : LISTED) {
+            IQ query = new IQ(IQ.Type.get);
+            query.setFrom(room.occupantAddress());
+            query.setTo(room.jid());
+            query.setChildElement("query", Namespaces.MUC_ADMIN).addElement("item")
+                    .addAttribute("affiliation", affiliation.toXmpp());
+            iq.request(query).whenComplete((answer, failure) -> {
+                if (failure != null || answer.getType() != IQ.Type.result || answer.getChildElement() == null) {
+                    log.debug("{}: no {} list", room.jid(), affiliation.toXmpp());
+                    return;
+                }
+                for (Element item : answer.getChildElement().elements("item")) {
+                    String jid = item.attributeValue("jid");
+                    if (jid != null) {
+                        try {
+                            room.affiliation(new JID(jid), Affiliation.fromXmpp(item.attributeValue("affiliation")));
+                        } catch (IllegalArgumentException e) {
+                            log.debug("{}: bad JID in affiliation list", room.jid());
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    private void sendLeave(Room room) {
+        Presence leave = new Presence(Presence.Type.unavailable);
+        leave.setFrom(room.occupantAddress());
+        leave.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
+        sink.send(leave);
+    }
+
+    private void missing(Room room) {
+        room.moveTo(RoomState.MISSING);
+        log.info("{}: the room does not exist{}", room.jid(), room.configured() ? "; looking again in " + retryDelay : "");
+        room.settleWaiters();
+        scheduleRetry(room);
+    }
+
+    private void refused(Room room, String why) {
+        room.moveTo(RoomState.REFUSED);
+        log.warn("{}: {}{}", room.jid(), why, room.configured() ? "; trying again in " + retryDelay : "");
+        room.settleWaiters();
+        scheduleRetry(room);
+    }
+
+    private void scheduleRetry(Room room) {
+        if (!room.configured()) {
+            return;
+        }
+        signalling.schedule(() -> {
+            if (connected && (room.state() == RoomState.MISSING || room.state() == RoomState.REFUSED)) {
+                startProbe(room);
+            }
+        }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static IQ discoInfo(JID to, JID from) {
+        IQ info = new IQ(IQ.Type.get);
+        info.setTo(to);
+        info.setFrom(from);
+        info.setChildElement("query", Namespaces.DISCO_INFO);
+        return info;
+    }
+
+    private static int parseCode(String code) {
+        try {
+            return code == null ? -1 : Integer.parseInt(code.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** A room could not be looked at (not a missing room, which is an empty answer). */
+    public static final class RoomLookupException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public RoomLookupException(String message) {
+            super(message);
+        }
+    }
+}
