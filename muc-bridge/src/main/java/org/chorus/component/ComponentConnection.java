@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.component.ComponentException;
@@ -42,6 +43,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
     private volatile WhackSession session;
     private ScheduledFuture<?> pendingAttempt;
     private int failedAttempts;
+    private final AtomicLong reconnectAttempts = new AtomicLong();
 
     public ComponentConnection(Settings settings, ScheduledExecutorService signalling, ConnectionListener listener) {
         this.settings = settings;
@@ -53,6 +55,11 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
             return t;
         });
         this.connector.setRemoveOnCancelPolicy(true);
+    }
+
+    /** How many reconnect attempts were made since start, successful or not. */
+    public long reconnectAttempts() {
+        return reconnectAttempts.get();
     }
 
     public ConnectionState state() {
@@ -161,6 +168,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
             }
             moveTo(ConnectionState.CONNECTING);
         }
+        reconnectAttempts.incrementAndGet();
         WhackSession s;
         try {
             s = openSession();

@@ -86,6 +86,10 @@ public final class Gateway implements ConnectionListener {
         return connection.state();
     }
 
+    public long reconnectAttempts() {
+        return connection.reconnectAttempts();
+    }
+
     // --- ConnectionListener, on the signalling thread ---
 
     @Override
