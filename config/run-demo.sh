@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Chorus demo on one Debian machine: Prosody on loopback, the gateway, and a members-only room
+# that two demo users can call. Run from anywhere: bash config/run-demo.sh   (root, or sudo)
+# Stop it with Ctrl-C. Settings: CHORUS_DEMO_DIR (default: target/demo in the checkout).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+demo="${CHORUS_DEMO_DIR:-$here/target/demo}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+
+say() { printf '\n== %s\n' "$*"; }
+
+# --- 1. what the demo needs ------------------------------------------------------------------
+missing=()
+command -v prosody >/dev/null || missing+=(prosody)
+command -v mvn >/dev/null || missing+=(maven)
+command -v javac >/dev/null && javac -version 2>&1 | grep -Eq 'javac (1[7-9]|[2-9][0-9])' || missing+=(openjdk-17-jdk-headless)
+fresh_prosody=no
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing ${missing[*]}"
+  [[ " ${missing[*]} " == *" prosody "* ]] && fresh_prosody=yes
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# Debian starts its own Prosody service on install; the demo runs its own instance instead.
+if [ "$fresh_prosody" = yes ] && command -v systemctl >/dev/null && systemctl is-active --quiet prosody 2>/dev/null; then
+  say "Stopping the packaged Prosody service (the demo runs its own Prosody on the same ports)"
+  $sudo systemctl disable --now prosody >/dev/null 2>&1 || true
+fi
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+c2s=5222 component=5347 http=5280
+if ! port_free $c2s || ! port_free $component || ! port_free $http; then
+  c2s=15222 component=15347 http=15280
+  echo "Ports 5222/5347/5280 are taken (another XMPP server?); the demo uses $c2s/$component/$http."
+fi
+
+# --- 2. build --------------------------------------------------------------------------------
+say "Building Chorus"
+(cd "$here" && mvn -B -q -ntp -DskipTests install)
+jar="$here/muc-bridge/target/chorus-gateway.jar"
+
+# --- 3. Prosody ------------------------------------------------------------------------------
+say "Starting Prosody on 127.0.0.1 (client port $c2s)"
+mkdir -p "$demo/prosody-data" "$demo/certs" "$demo/gateway"
+secret_file="$demo/component.secret"
+[ -s "$secret_file" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$secret_file")
+secret="$(cat "$secret_file")"
+run_as_root=""
+[ "$(id -u)" -eq 0 ] && run_as_root="run_as_root = true"
+sed -e "s|@DEMO@|$demo|g" -e "s|@C2S_PORT@|$c2s|" -e "s|@COMPONENT_PORT@|$component|" \
+    -e "s|@HTTP_PORT@|$http|" -e "s|@SECRET@|$secret|" -e "s|@RUN_AS_ROOT@|$run_as_root|" \
+    "$here/config/prosody/demo.cfg.lua.in" > "$demo/prosody.cfg.lua"
+chmod 600 "$demo/prosody.cfg.lua"
+cfg="$demo/prosody.cfg.lua"
+
+gateway_pid=""
+cleanup() {
+  trap - EXIT INT TERM
+  [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
+  prosodyctl --config "$cfg" stop >/dev/null 2>&1 || true
+  echo; echo "Demo stopped."
+}
+trap cleanup EXIT INT TERM
+
+# Prosody runs as a daemon, so that it can be killed and started again under the running gateway.
+prosodyctl --config "$cfg" stop >/dev/null 2>&1 || true
+prosodyctl --config "$cfg" start >/dev/null
+for _ in $(seq 1 50); do port_free $component || break; sleep 0.2; done
+port_free $component && { echo "Prosody did not start; see $demo/prosody.log"; exit 1; }
+
+# --- 4. demo users and a members-only, non-anonymous room ------------------------------------
+say "Creating users alice and bob, and the room demo@conference.localhost"
+for user in alice bob; do
+  pw_file="$demo/$user.password"
+  [ -s "$pw_file" ] || (umask 077; head -c 9 /dev/urandom | base64 | tr -d '/+=' > "$pw_file")
+  prosodyctl --config "$cfg" register "$user" localhost "$(cat "$pw_file")" >/dev/null
+done
+prosodyctl --config "$cfg" shell >/dev/null <<'LUA'
+muc:create("demo@conference.localhost")
+muc:room("demo@conference.localhost"):set_name("Chorus demo")
+muc:room("demo@conference.localhost"):set_members_only(true)
+muc:room("demo@conference.localhost"):set_whois("anyone")
+muc:room("demo@conference.localhost"):set_persistent(true)
+muc:room("demo@conference.localhost"):set_affiliation(true, "alice@localhost", "owner")
+muc:room("demo@conference.localhost"):set_affiliation(true, "bob@localhost", "member")
+LUA
+
+# --- 5. the gateway --------------------------------------------------------------------------
+say "Starting the Chorus gateway as av.localhost"
+cat > "$demo/gateway/chorus.conf" <<CONF
+chorus {
+  xmpp { host = "127.0.0.1", port = $component, domain = "av.localhost" }
+  muc { service = "conference.localhost", rooms = [ "demo" ] }
+  data-dir = "$demo/gateway"
+}
+CONF
+CHORUS_XMPP_SECRET="$secret" java -jar "$jar" --config "$demo/gateway/chorus.conf" > "$demo/gateway.log" 2>&1 &
+gateway_pid=$!
+for _ in $(seq 1 50); do grep -q "joined as" "$demo/gateway.log" 2>/dev/null && break; sleep 0.2; done
+grep -q "joined as" "$demo/gateway.log" || { echo "The gateway did not join the room:"; tail -5 "$demo/gateway.log"; exit 1; }
+
+cat <<INFO
+
+Chorus demo is running.
+  XMPP server     127.0.0.1:$c2s (no TLS), domain localhost; websocket ws://127.0.0.1:$http/xmpp-websocket
+  users           alice@localhost  password $(cat "$demo/alice.password")   (room owner)
+                  bob@localhost    password $(cat "$demo/bob.password")   (member)
+  room            demo@conference.localhost (members-only, non-anonymous)
+  call it at      demo@av.localhost   (service discovery on av.localhost shows conference/audio-video)
+  logs            $demo/gateway.log  $demo/prosody.log
+  restart Prosody prosodyctl --config $cfg restart    (the gateway reconnects by itself)
+Press Ctrl-C to stop.
+INFO
+wait "$gateway_pid"
