@@ -57,7 +57,7 @@ cfg="$demo/prosody.cfg.lua"
 
 gateway_pid=""
 cleanup() {
-  trap - EXIT INT TERM
+  trap "" INT TERM; trap - EXIT
   [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
   prosodyctl --config "$cfg" stop >/dev/null 2>&1 || true
   echo; echo "Demo stopped."
