@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -46,6 +47,10 @@ public final class ConfigLoader {
     public Config load(Path file, Map<String, String> env) {
         Config user = ConfigFactory.empty();
         if (file != null) {
+            if (!Files.isReadable(file)) {
+                throw new ConfigException.Generic("cannot read the settings file " + file
+                        + (Files.exists(file) ? " (permission denied)" : " (no such file)"));
+            }
             user = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
             rejectUnknownKeys(user, file);
         }

@@ -28,7 +28,7 @@ public record GatewayConfig(
     public static GatewayConfig from(Config c) {
         String secret = c.getString("xmpp.secret");
         if (secret.isBlank()) {
-            throw new ConfigException.Missing("chorus.xmpp.secret (or CHORUS_XMPP_SECRET)");
+            throw new ConfigException.Generic("chorus.xmpp.secret is required: set it in the file or as CHORUS_XMPP_SECRET");
         }
         int port = c.getInt("xmpp.port");
         int mediaPort = c.getInt("media.port");
