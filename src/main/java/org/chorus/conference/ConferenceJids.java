@@ -99,6 +99,10 @@ public final class ConferenceJids {
         if (gatewayDomain.equals(room.getDomain())) {
             throw new MalformedConferenceJidException("a conference cannot point back at the gateway: " + conference);
         }
+        if (!conferenceFor(room).getNode().equals(node)) {
+            // one room, one conference JID: an alias would show a running call as idle
+            throw new MalformedConferenceJidException("not the conference JID of " + room + ": " + conference);
+        }
         return room;
     }
 

@@ -13,9 +13,14 @@ public final class Stanzas {
      * and some clients fail to parse their own malformed Jingle when it returns.
      */
     public static IQ error(IQ request, PacketError.Condition condition, String text) {
+        return error(request, condition, condition.getDefaultType(), text);
+    }
+
+    /** An error reply with an explicit error type, where the default type of the condition is not the right one. */
+    public static IQ error(IQ request, PacketError.Condition condition, PacketError.Type type, String text) {
         IQ reply = IQ.createResultIQ(request);
         reply.setType(IQ.Type.error);
-        PacketError error = new PacketError(condition, condition.getDefaultType(), text, "en");
+        PacketError error = new PacketError(condition, type, text, "en");
         reply.setError(error);
         return reply;
     }

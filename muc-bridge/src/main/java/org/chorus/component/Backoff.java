@@ -13,10 +13,10 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
         if (max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("max delay must not be below the initial delay");
         }
-        if (multiplier < 1.0) {
+        if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
             throw new IllegalArgumentException("multiplier must be at least 1");
         }
-        if (jitter < 0 || jitter >= 1) {
+        if (!(jitter >= 0 && jitter < 1)) {
             throw new IllegalArgumentException("jitter must be in [0, 1)");
         }
     }

@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
 import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError;
 import org.xmpp.packet.PacketError.Condition;
 
 /**
@@ -79,7 +80,8 @@ public final class JingleIqHandler implements IqHandler {
         }
         if (decision instanceof CallDecision.NotAcceptable notAcceptable) {
             rooms.postUnsuitableNoticeOnce(room);
-            return Stanzas.error(iq, Condition.not_acceptable, notAcceptable.reason());
+            // PROTOCOL.md §3: the room itself will not carry calls, so retrying with changes will not help
+            return Stanzas.error(iq, Condition.not_acceptable, PacketError.Type.cancel, notAcceptable.reason());
         }
         return Stanzas.error(iq, Condition.feature_not_implemented, "calls with media are not available on this gateway yet");
     }

@@ -99,8 +99,8 @@ public final class Gateway implements ConnectionListener {
 
     @Override
     public void onDisconnected() {
-        tracker.failAll(new IllegalStateException("the XMPP stream dropped"));
         rooms.onDisconnected();
+        tracker.failAll(new IllegalStateException("the XMPP stream dropped"));
     }
 
     @Override

@@ -51,9 +51,17 @@ public final class StanzaRouter {
             }
         } catch (RuntimeException e) {
             log.error("Failed to handle a {} from {}", packet.getElement().getName(), packet.getFrom(), e);
-            if (packet instanceof IQ iq && iq.isRequest()) {
+            if (packet instanceof IQ iq && isRequest(iq)) {
                 sink.send(Stanzas.error(iq, Condition.internal_server_error));
             }
+        }
+    }
+
+    private static boolean isRequest(IQ iq) {
+        try {
+            return iq.isRequest();
+        } catch (RuntimeException e) {
+            return false; // an invalid type attribute: nothing sensible to answer
         }
     }
 

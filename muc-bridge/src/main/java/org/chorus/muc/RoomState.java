@@ -27,7 +27,7 @@ public enum RoomState {
         PROBING.next = EnumSet.of(JOINING, MISSING, REFUSED, OFFLINE, LEFT);
         MISSING.next = EnumSet.of(PROBING, OFFLINE, LEFT);
         JOINING.next = EnumSet.of(JOINED, MISSING, REFUSED, OFFLINE, LEFT);
-        JOINED.next = EnumSet.of(PROBING, REFUSED, OFFLINE, LEFT);
+        JOINED.next = EnumSet.of(PROBING, MISSING, REFUSED, OFFLINE, LEFT);
         REFUSED.next = EnumSet.of(PROBING, OFFLINE, LEFT);
         OFFLINE.next = EnumSet.of(PROBING, LEFT);
         LEFT.next = EnumSet.noneOf(RoomState.class);

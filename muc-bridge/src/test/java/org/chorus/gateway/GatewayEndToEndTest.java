@@ -15,6 +15,7 @@ import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
 import org.chorus.testing.XmppTestClient;
 import org.jivesoftware.smack.packet.IQ;
+import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smack.packet.StanzaError.Condition;
 import org.jivesoftware.smackx.disco.packet.DiscoverInfo;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
@@ -157,7 +158,9 @@ class GatewayEndToEndTest {
 
     @Test
     void aNonMemberIsForbidden() {
-        assertThat(call(carol, conference("team"))).isEqualTo(Condition.forbidden);
+        IQ answer = carol.sendIqAndWait(RawIq.sessionInitiate(jid(conference("team")), carol.jid().toString()));
+        assertThat(errorOf(answer)).isEqualTo(Condition.forbidden);
+        assertThat(answer.getError().getType()).isEqualTo(StanzaError.Type.AUTH);
     }
 
     @Test
@@ -182,6 +185,7 @@ class GatewayEndToEndTest {
     void anOpenRoomIsNotAcceptableAndTheRoomIsToldOnce() {
         IQ first = bob.sendIqAndWait(RawIq.sessionInitiate(jid(conference("lobby")), bob.jid().toString()));
         assertThat(errorOf(first)).isEqualTo(Condition.not_acceptable);
+        assertThat(first.getError().getType()).isEqualTo(StanzaError.Type.CANCEL);
         assertThat(first.getError().getDescriptiveText()).contains("members-only");
         assertThat(call(bob, conference("lobby"))).isEqualTo(Condition.not_acceptable);
         await().atMost(SETTLE).until(() -> !bodiesInLobby.isEmpty());
