@@ -1,5 +1,6 @@
 package org.chorus.gateway;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,16 +13,15 @@ import org.chorus.component.ConnectionState;
 import org.chorus.component.IqTracker;
 import org.chorus.conference.ActiveCalls;
 import org.chorus.conference.CallAuthorizer;
+import org.chorus.conference.CallManager;
+import org.chorus.conference.EndReason;
 import org.chorus.conference.ConferenceJids;
 import org.chorus.conference.JingleIqHandler;
 import org.chorus.disco.CommandCatalog;
 import org.chorus.disco.DiscoInfoHandler;
 import org.chorus.disco.DiscoItemsHandler;
 import org.chorus.disco.PingVersionHandlers;
-import org.chorus.muc.LeaveReason;
-import org.chorus.muc.Occupant;
-import org.chorus.muc.Room;
-import org.chorus.muc.RoomListener;
+import org.chorus.muc.RoomEvents;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;
 import org.slf4j.Logger;
@@ -40,6 +40,7 @@ public final class Gateway implements ConnectionListener {
     private final RoomRegistry rooms;
     private final StanzaRouter router;
     private final List<JID> configuredRooms;
+    private final CallManager callManager;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -50,10 +51,13 @@ public final class Gateway implements ConnectionListener {
                         config.connectTimeout(), config.reconnect()),
                 signalling, this);
         this.tracker = new IqTracker(connection, signalling, config.requestTimeout());
+        RoomEvents roomEvents = new RoomEvents();
         this.rooms = new RoomRegistry(jids, connection, tracker, signalling, config.nick(), config.missingRoomRetry(),
-                new LoggingRoomListener());
+                roomEvents);
         this.configuredRooms = config.rooms().stream().map(rooms::parseConfiguredRoom).toList();
         ActiveCalls calls = new ActiveCalls();
+        this.callManager = new CallManager(rooms, calls, signalling, Clock.systemUTC(), config.noShowTimeout());
+        roomEvents.add(callManager);
         CommandCatalog commands = new CommandCatalog();
         this.router = new StanzaRouter(connection, tracker, rooms)
                 .handle(Namespaces.DISCO_INFO, new DiscoInfoHandler(jids, rooms, calls))
@@ -77,7 +81,10 @@ public final class Gateway implements ConnectionListener {
             return;
         }
         log.info("Stopping: leaving rooms and closing the stream");
-        runOnSignalling(rooms::leaveAll);
+        runOnSignalling(() -> {
+            callManager.endAll(EndReason.SHUTDOWN);
+            rooms.leaveAll();
+        });
         connection.stop();
         shutdownSignalling();
     }
@@ -127,11 +134,4 @@ public final class Gateway implements ConnectionListener {
         }
     }
 
-    /** Until calls exist, departures only matter to the log. */
-    private static final class LoggingRoomListener implements RoomListener {
-        @Override
-        public void occupantLeft(Room room, Occupant occupant, LeaveReason reason) {
-            log.debug("{}: occupant {} gone ({})", room.jid(), occupant.nick(), reason);
-        }
-    }
 }

@@ -21,6 +21,7 @@ public record GatewayConfig(
         String nick,
         List<String> rooms,
         Duration missingRoomRetry,
+        Duration noShowTimeout,
         int mediaPort,
         String advertisedAddress,
         Path dataDir) {
@@ -60,6 +61,7 @@ public record GatewayConfig(
                 nick,
                 List.copyOf(c.getStringList("muc.rooms")),
                 c.getDuration("muc.missing-room-retry"),
+                c.getDuration("calls.no-show-timeout"),
                 mediaPort,
                 c.getString("media.advertised-address"),
                 Path.of(c.getString("data-dir")));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.dom4j.Element;
 import org.xmpp.packet.JID;
 
 /**
@@ -29,6 +30,7 @@ public final class Room {
     private final Map<JID, Affiliation> affiliations = new HashMap<>();
     private final List<CompletableFuture<Room>> waiters = new ArrayList<>();
     private boolean unsuitableNoticePosted;
+    private Element presenceExtension;
     private int nickAttempt;
 
     Room(JID jid, JID conferenceJid, JID occupantAddress, boolean configured, String nick) {
@@ -160,6 +162,15 @@ public final class Room {
         List<CompletableFuture<Room>> done = new ArrayList<>(waiters);
         waiters.clear();
         done.forEach(w -> w.complete(this));
+    }
+
+    /** The extension the gateway's room presence carries (e.g. the active call), or null. */
+    public Element presenceExtension() {
+        return presenceExtension;
+    }
+
+    void presenceExtension(Element extension) {
+        presenceExtension = extension;
     }
 
     /** Marks the "calls are not possible here" notice as posted; false if it already was. */

@@ -1,5 +1,7 @@
 package org.chorus.muc;
 
+import org.xmpp.packet.Message;
+
 /** What calls need to hear from the rooms. Every call runs on the signalling thread. */
 public interface RoomListener {
     /** An occupant left, or lost the right to be in a call. */
@@ -10,4 +12,10 @@ public interface RoomListener {
 
     /** The gateway is in the room with a fresh occupant list (first join or rejoin). */
     default void joined(Room room) {}
+
+    /** A groupchat message from an occupant other than the gateway (e.g. a member's own propose). */
+    default void messageFromOccupant(Room room, Occupant sender, Message message) {}
+
+    /** The room's copy of a message the gateway sent, with the stanza-id the room gave it, if any. */
+    default void ownMessageEcho(Room room, Message message) {}
 }

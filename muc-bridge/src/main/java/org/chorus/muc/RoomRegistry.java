@@ -124,17 +124,44 @@ public final class RoomRegistry {
 
     /** Posts a human notice in a joined room; false if the gateway is not in it. */
     public boolean post(Room room, String body) {
+        Message message = new Message();
+        message.setBody(body);
+        return send(room, message);
+    }
+
+    /**
+     * Sends a groupchat message from the gateway's occupant, with a storage hint (PROTOCOL.md §4);
+     * false, and nothing sent, if the gateway is not in the room.
+     */
+    public boolean send(Room room, Message message) {
         if (room.state() != RoomState.JOINED) {
             return false;
         }
-        Message message = new Message();
         message.setType(Message.Type.groupchat);
         message.setFrom(room.occupantAddress());
         message.setTo(room.jid());
-        message.setBody(body);
-        message.addChildElement("store", Namespaces.HINTS);
+        if (message.getChildElement("store", Namespaces.HINTS) == null) {
+            message.addChildElement("store", Namespaces.HINTS);
+        }
         sink.send(message);
         return true;
+    }
+
+    /**
+     * Sets the extension the gateway's presence in the room carries (null for none) and, if the
+     * gateway is in the room, sends the updated presence at once. Rejoins carry it too.
+     */
+    public void presenceExtension(Room room, Element extension) {
+        room.presenceExtension(extension == null ? null : extension.createCopy());
+        if (room.state() == RoomState.JOINED) {
+            Presence update = new Presence();
+            update.setFrom(room.occupantAddress());
+            update.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
+            if (room.presenceExtension() != null) {
+                update.getElement().add(room.presenceExtension().createCopy());
+            }
+            sink.send(update);
+        }
     }
 
     /** Posts why calls are refused here, once per room until its configuration changes. */
@@ -215,14 +242,25 @@ public final class RoomRegistry {
         if (room == null) {
             return false;
         }
+        if (room.state() != RoomState.JOINED || message.getType() == Message.Type.error) {
+            return true;
+        }
         Element x = message.getElement().element(QName.get("x", Namespaces.MUC_USER));
-        if (x != null && room.state() == RoomState.JOINED) {
+        if (x != null) {
             for (Element status : x.elements("status")) {
                 int code = parseCode(status.attributeValue("code"));
                 if (MucStatus.signalsConfigChange(code)) {
                     refreshConfig(room);
                     break;
                 }
+            }
+        }
+        String nick = message.getFrom().getResource();
+        if (message.getType() == Message.Type.groupchat && nick != null) {
+            if (nick.equals(room.nick())) {
+                listener.ownMessageEcho(room, message);
+            } else {
+                room.occupant(nick).ifPresent(o -> listener.messageFromOccupant(room, o, message));
             }
         }
         return true;
@@ -268,6 +306,9 @@ public final class RoomRegistry {
         join.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
         Element x = join.addChildElement("x", Namespaces.MUC);
         x.addElement("history").addAttribute("maxstanzas", "0");
+        if (room.presenceExtension() != null) {
+            join.getElement().add(room.presenceExtension().createCopy());
+        }
         sink.send(join);
     }
 

@@ -19,7 +19,11 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     static GatewayConfig config(ProsodyServer server, List<String> rooms) {
-        Map<String, Object> values = Map.of(
+        return config(server, rooms, Map.of());
+    }
+
+    static GatewayConfig config(ProsodyServer server, List<String> rooms, Map<String, Object> overrides) {
+        Map<String, Object> values = new java.util.HashMap<>(Map.of(
                 "chorus.xmpp.host", server.host(),
                 "chorus.xmpp.port", server.componentPort(),
                 "chorus.xmpp.domain", server.componentDomain(),
@@ -29,7 +33,8 @@ final class GatewayFixture implements AutoCloseable {
                 "chorus.muc.service", server.mucDomain(),
                 "chorus.muc.rooms", rooms,
                 "chorus.muc.missing-room-retry", "1s",
-                "chorus.data-dir", server.workDir().resolve("gateway").toString());
+                "chorus.data-dir", server.workDir().resolve("gateway").toString()));
+        values.putAll(overrides);
         Config c = ConfigFactory.empty();
         for (Map.Entry<String, Object> e : values.entrySet()) {
             c = c.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
@@ -44,7 +49,11 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     static GatewayFixture start(ProsodyServer server, List<String> rooms) throws Exception {
-        Gateway gateway = new Gateway(config(server, rooms));
+        return start(server, rooms, Map.of());
+    }
+
+    static GatewayFixture start(ProsodyServer server, List<String> rooms, Map<String, Object> overrides) throws Exception {
+        Gateway gateway = new Gateway(config(server, rooms, overrides));
         gateway.start();
         return new GatewayFixture(gateway);
     }
