@@ -86,7 +86,10 @@ public final class CallAnnouncements {
         long h = seconds / 3600;
         long min = (seconds % 3600) / 60;
         long s = seconds % 60;
-        return (h > 0 ? h + " h " : "") + min + " min" + (h == 0 && s > 0 ? " " + s + " s" : "");
+        if (h > 0) {
+            return h + " h" + (min > 0 ? " " + min + " min" : "");
+        }
+        return min + " min" + (s > 0 ? " " + s + " s" : "");
     }
 
     private static Message message() {

@@ -74,6 +74,8 @@ public final class CallManager implements RoomListener {
             call.claimInitiatorArrival(fullJid);
             announcePropose(call, occupant.nick());
             log.info("{}: call {} started by {}", room.jid(), call.id(), occupant.nick());
+        } else if (call.participant(fullJid).isPresent()) {
+            return call; // a replaced session (PROTOCOL.md §5): the member never left the call
         } else {
             Participant p = new Participant(fullJid, occupant.nick(), now);
             call.add(p);

@@ -1,6 +1,10 @@
 package org.chorus.testing.fakes;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,6 +64,39 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
         }
         nowMillis = target;
         tasks.removeIf(Task::isCancelled);
+    }
+
+    /**
+     * A {@link Clock} that reads {@code origin} plus the virtual time that has passed here, so that
+     * timestamps taken by the code under test agree with the timers it runs ({@link #advance}).
+     */
+    public Clock clock(Instant origin) {
+        return new VirtualClock(origin, ZoneOffset.UTC);
+    }
+
+    private final class VirtualClock extends Clock {
+        private final Instant origin;
+        private final ZoneId zone;
+
+        VirtualClock(Instant origin, ZoneId zone) {
+            this.origin = origin;
+            this.zone = zone;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId newZone) {
+            return new VirtualClock(origin, newZone);
+        }
+
+        @Override
+        public Instant instant() {
+            return origin.plusMillis(nowMillis);
+        }
     }
 
     /** Runs what is due now without moving the clock. */
