@@ -1,0 +1,250 @@
+package org.chorus.jingle;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import org.dom4j.Document;
+import org.dom4j.DocumentException;
+import org.dom4j.DocumentHelper;
+import org.dom4j.Element;
+import org.dom4j.Node;
+import org.jitsi.xmpp.extensions.DefaultPacketExtensionProvider;
+import org.jitsi.xmpp.extensions.coin.UsersPacketExtension;
+import org.jitsi.xmpp.extensions.coin.UsersProvider;
+import org.jitsi.xmpp.extensions.jingle.CoinPacketExtension;
+import org.jitsi.xmpp.extensions.jingle.JingleAction;
+import org.jitsi.xmpp.extensions.jingle.JingleIQ;
+import org.jitsi.xmpp.extensions.jingle.JingleIQProvider;
+import org.jitsi.xmpp.extensions.jingle.SessionInfoPacketExtension;
+import org.jitsi.xmpp.extensions.jingle.SessionInfoType;
+import org.jivesoftware.smack.provider.IqProvider;
+import org.jivesoftware.smack.provider.ProviderManager;
+import org.jivesoftware.smack.util.PacketParserUtils;
+import org.jivesoftware.smack.xml.XmlPullParser;
+import org.jxmpp.jid.Jid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.stringprep.XmppStringprepException;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+
+/**
+ * The one place where Jingle crosses between the gateway's stanzas (Tinder's {@link IQ}, dom4j) and
+ * the Smack world of jitsi-xmpp-extensions ({@link JingleIQ} and its extension elements).
+ *
+ * <p>Smack-based programs (the recorder, the Java test client) use {@link JingleIQ} directly; they only
+ * need {@link #registerProviders()} before they connect, so that their connection parses Jingle into
+ * {@link JingleIQ}. The gateway reads a Tinder IQ with {@link #toJingleIq(IQ)} and sends a
+ * {@link JingleIQ} it built with {@link #toTinder(org.jivesoftware.smack.packet.IQ)}.
+ */
+public final class JingleStanzas {
+    private JingleStanzas() {}
+
+    /** The actions of XEP-0166; jitsi-xmpp-extensions also knows Jitsi's own, which Chorus refuses. */
+    public static final Set<JingleAction> STANDARD_ACTIONS = EnumSet.of(
+            JingleAction.CONTENT_ACCEPT, JingleAction.CONTENT_ADD, JingleAction.CONTENT_MODIFY,
+            JingleAction.CONTENT_REJECT, JingleAction.CONTENT_REMOVE, JingleAction.DESCRIPTION_INFO,
+            JingleAction.SECURITY_INFO, JingleAction.SESSION_ACCEPT, JingleAction.SESSION_INFO,
+            JingleAction.SESSION_INITIATE, JingleAction.SESSION_TERMINATE, JingleAction.TRANSPORT_ACCEPT,
+            JingleAction.TRANSPORT_INFO, JingleAction.TRANSPORT_REJECT, JingleAction.TRANSPORT_REPLACE);
+
+    /** XEP-0167's session-info namespace and its error namespace. */
+    public static final String RTP_INFO_NAMESPACE = SessionInfoPacketExtension.NAMESPACE;
+    public static final String RTP_ERRORS_NAMESPACE = "urn:xmpp:jingle:apps:rtp:errors:1";
+
+    private static final int MAX_ERROR_TEXT = 200;
+    private static final Object LOCK = new Object();
+    private static volatile JingleIQProvider jingleProvider;
+
+    /**
+     * Registers, once per JVM, what Smack needs to parse Chorus's Jingle into jitsi-xmpp-extensions'
+     * classes. Idempotent and thread-safe; every method here calls it, so the gateway need not.
+     *
+     * <ul>
+     *   <li>Constructing a {@link JingleIQProvider} registers, in Smack's global {@link ProviderManager},
+     *       the extension providers of what a Jingle RTP session carries: description, payload-type,
+     *       parameter, rtcp-fb, rtp-hdrext, the rtcp-mux elements, ICE-UDP transport and candidate,
+     *       the DTLS fingerprint, the BUNDLE group, COIN's conference-info, and SSMA's source,
+     *       ssrc-group and parameter. Its own parse reads the reason and session-info.</li>
+     *   <li>The provider itself is then registered as the IQ provider of
+     *       {@code <jingle xmlns='urn:xmpp:jingle:1'/>}. That replaces smack-extensions' own Jingle
+     *       provider, which Smack's start-up registers and which knows nothing of RTP. Smack starts
+     *       up when {@link ProviderManager} is first loaded, which happens before this registration
+     *       runs, so the start-up cannot overwrite it afterwards.</li>
+     *   <li>COIN's {@code <users>}, as a child of {@code urn:xmpp:coin:1}'s conference-info, and
+     *       {@link GatheringCompleteExtension}: neither is registered by jitsi-xmpp-extensions, and
+     *       unregistered children are dropped silently.</li>
+     * </ul>
+     * A Smack program should know that jitsi-xmpp-extensions' Jingle provider fails, under Smack's
+     * StAX parser, on whitespace between elements. The gateway sends Jingle without any, and
+     * {@link #toJingleIq(IQ)} removes it before parsing.
+     */
+    public static void registerProviders() {
+        JingleIQProvider provider = jingleProvider;
+        if (provider == null) {
+            synchronized (LOCK) {
+                provider = jingleProvider;
+                if (provider == null) {
+                    provider = new JingleIQProvider();
+                    ProviderManager.addExtensionProvider(UsersPacketExtension.ELEMENT, CoinPacketExtension.NAMESPACE, new UsersProvider());
+                    ProviderManager.addExtensionProvider(GatheringCompleteExtension.ELEMENT, GatheringCompleteExtension.NAMESPACE,
+                            new DefaultPacketExtensionProvider<>(GatheringCompleteExtension.class));
+                    ProviderManager.addIQProvider(JingleIQ.ELEMENT, JingleIQ.NAMESPACE, provider);
+                    jingleProvider = provider;
+                    return;
+                }
+            }
+        }
+        IqProvider<?> current = ProviderManager.getIQProvider(JingleIQ.ELEMENT, JingleIQ.NAMESPACE);
+        if (current != provider) {
+            ProviderManager.addIQProvider(JingleIQ.ELEMENT, JingleIQ.NAMESPACE, provider);
+        }
+    }
+
+    /**
+     * Reads a Jingle IQ that arrived as a Tinder stanza. The envelope (type, id, from, to) is kept.
+     *
+     * @throws MalformedJingleException when it is not {@code <jingle xmlns='urn:xmpp:jingle:1'>}, has no
+     *         {@code sid}, no or a non-XEP-0166 {@code action}, or any part Smack cannot read (a bad
+     *         JID, a broken element); the message says which, for the {@code bad-request} reply
+     */
+    public static JingleIQ toJingleIq(IQ iq) throws MalformedJingleException {
+        Objects.requireNonNull(iq, "iq");
+        Element jingle = iq.getChildElement();
+        if (jingle == null || !JingleIQ.ELEMENT.equals(jingle.getName()) || !JingleIQ.NAMESPACE.equals(jingle.getNamespaceURI())) {
+            throw new MalformedJingleException("not a Jingle request: expected <jingle xmlns='" + JingleIQ.NAMESPACE + "'>");
+        }
+        String actionName = jingle.attributeValue(JingleIQ.ACTION_ATTR_NAME);
+        if (actionName == null) {
+            throw new MalformedJingleException("the jingle element has no action");
+        }
+        JingleAction action = JingleAction.parseString(actionName);
+        if (action == null || !STANDARD_ACTIONS.contains(action)) {
+            throw new MalformedJingleException("unknown Jingle action: " + shorten(actionName));
+        }
+        String sid = jingle.attributeValue(JingleIQ.SID_ATTR_NAME);
+        if (sid == null || sid.isBlank()) {
+            throw new MalformedJingleException("the jingle element has no sid");
+        }
+        if (action == JingleAction.SESSION_INFO) {
+            requireKnownSessionInfo(jingle);
+        }
+        registerProviders();
+        org.jivesoftware.smack.packet.IQ parsed;
+        try {
+            XmlPullParser parser = PacketParserUtils.getParserFor(withoutIndentation(iq.getElement()).asXML());
+            parsed = PacketParserUtils.parseIQ(parser);
+        } catch (Exception e) {
+            throw new MalformedJingleException("cannot read the Jingle request: " + describe(e), e);
+        }
+        if (!(parsed instanceof JingleIQ jingleIq)) {
+            throw new MalformedJingleException("cannot read the Jingle request");
+        }
+        return jingleIq;
+    }
+
+    /**
+     * A Smack IQ (a {@link JingleIQ} Chorus built, typically) as a Tinder IQ with the same type, id,
+     * from and to. Only the child element is carried over, so the {@code jabber:client} namespace
+     * Smack puts on its {@code <iq>} never reaches the component stream.
+     */
+    public static IQ toTinder(org.jivesoftware.smack.packet.IQ smackIq) {
+        Objects.requireNonNull(smackIq, "smackIq");
+        registerProviders();
+        IQ iq = new IQ(IQ.Type.valueOf(smackIq.getType().name()), smackIq.getStanzaId());
+        if (smackIq.getTo() != null) {
+            iq.setTo(tinderJid(smackIq.getTo()));
+        }
+        if (smackIq.getFrom() != null) {
+            iq.setFrom(tinderJid(smackIq.getFrom()));
+        }
+        String childXml = smackIq.getChildElementXML().toString();
+        if (!childXml.isEmpty()) {
+            Document document;
+            try {
+                document = DocumentHelper.parseText(childXml);
+            } catch (DocumentException e) {
+                throw new IllegalStateException("Smack wrote XML that dom4j cannot read: " + e.getMessage(), e);
+            }
+            iq.setChildElement(document.getRootElement().createCopy());
+        }
+        return iq;
+    }
+
+    /** A Tinder JID as a Smack (jxmpp) JID. */
+    public static Jid smackJid(JID jid) {
+        Objects.requireNonNull(jid, "jid");
+        try {
+            return JidCreate.from(jid.toString());
+        } catch (XmppStringprepException e) {
+            throw new IllegalArgumentException("not a JID for Smack: " + jid, e);
+        }
+    }
+
+    /** A Smack (jxmpp) JID as a Tinder JID. */
+    public static JID tinderJid(Jid jid) {
+        Objects.requireNonNull(jid, "jid");
+        return new JID(jid.toString());
+    }
+
+    /**
+     * The reply to a Jingle request that needs no more than an acknowledgement: a session-info
+     * ({@code ringing}, {@code mute}, …), a transport-info, a session-terminate.
+     */
+    public static IQ acknowledge(IQ request) {
+        return IQ.createResultIQ(request);
+    }
+
+    /**
+     * A copy of the stanza without whitespace-only text between elements. jitsi-xmpp-extensions'
+     * Jingle provider asks the parser for an element name at every event, and Smack's StAX parser
+     * throws on text events, so indented Jingle (as some clients and servers send it) would not
+     * parse. No Jingle element has whitespace-only text that means anything.
+     */
+    private static Element withoutIndentation(Element stanza) {
+        Element copy = stanza.createCopy();
+        stripWhitespaceText(copy);
+        return copy;
+    }
+
+    private static void stripWhitespaceText(Element element) {
+        for (Node node : new ArrayList<>(element.content())) {
+            if (node instanceof Element child) {
+                stripWhitespaceText(child);
+            } else if (node.getNodeType() == Node.TEXT_NODE && node.getText().isBlank()) {
+                element.remove(node);
+            }
+        }
+    }
+
+    /**
+     * jitsi-xmpp-extensions reads XEP-0167's session-info payloads as an enum and fails on any other
+     * name; XEP-0166 wants such a payload answered with {@code unsupported-info}, not a parse failure.
+     */
+    private static void requireKnownSessionInfo(Element jingle) throws MalformedJingleException {
+        for (Element child : jingle.elements()) {
+            if (RTP_INFO_NAMESPACE.equals(child.getNamespaceURI())) {
+                boolean known = false;
+                for (SessionInfoType type : SessionInfoType.values()) {
+                    known |= type.name().equals(child.getName());
+                }
+                if (!known) {
+                    throw MalformedJingleException.unsupportedInfo("unsupported session-info: " + shorten(child.getName()));
+                }
+            }
+        }
+    }
+
+    private static String describe(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return shorten(message == null ? cause.getClass().getSimpleName() : message);
+    }
+
+    private static String shorten(String text) {
+        return text.length() <= MAX_ERROR_TEXT ? text : text.substring(0, MAX_ERROR_TEXT) + "…";
+    }
+}
