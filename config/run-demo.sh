@@ -93,6 +93,7 @@ cat > "$demo/gateway/chorus.conf" <<CONF
 chorus {
   xmpp { host = "127.0.0.1", port = $component, domain = "av.localhost" }
   muc { service = "conference.localhost", rooms = [ "demo" ] }
+  media { port = 10000, bind-address = "127.0.0.1", allow-loopback = true }
   data-dir = "$demo/gateway"
 }
 CONF

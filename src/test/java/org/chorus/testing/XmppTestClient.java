@@ -130,7 +130,10 @@ public final class XmppTestClient implements AutoCloseable {
         });
         if (!members.isEmpty()) {
             try {
-                muc.grantMembership(members);
+                // Prosody 0.12 applies only the first item of a muc#admin set, so one IQ per member
+                for (Jid member : members) {
+                    muc.grantMembership(member);
+                }
             } catch (XMPPException | SmackException e) {
                 throw new IllegalStateException("Cannot grant membership of " + muc.getRoom() + " to " + members, e);
             } catch (InterruptedException e) {

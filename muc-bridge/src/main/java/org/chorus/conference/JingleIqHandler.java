@@ -3,6 +3,8 @@ package org.chorus.conference;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.chorus.gateway.IqHandler;
+import java.util.Optional;
+import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;
@@ -16,20 +18,30 @@ import org.xmpp.packet.PacketError.Condition;
 
 /**
  * Jingle IQs to the gateway (PROTOCOL.md §3, §5): shape checks, conference addressing, room binding
- * and the call decision. Sessions come with the media plane; until then an authorized member is told
- * {@code feature-not-implemented}.
+ * and the call decision. Authorized calls, and IQs on running sessions, go to the session layer.
  */
 public final class JingleIqHandler implements IqHandler {
     private static final Logger log = LoggerFactory.getLogger(JingleIqHandler.class);
 
+    /** Where authorized calls and Jingle IQs on running sessions go. */
+    public interface Sessions {
+        /** An authorized member's session-initiate; returns the IQ answer. */
+        IQ initiate(IQ iq, Room room, Occupant caller);
+
+        /** A Jingle IQ on one of the gateway's sessions; empty when there is no such session. */
+        Optional<IQ> onSessionIq(IQ iq);
+    }
+
     private final ConferenceJids jids;
     private final RoomRegistry rooms;
     private final CallAuthorizer authorizer;
+    private final Sessions sessions;
 
-    public JingleIqHandler(ConferenceJids jids, RoomRegistry rooms, CallAuthorizer authorizer) {
+    public JingleIqHandler(ConferenceJids jids, RoomRegistry rooms, CallAuthorizer authorizer, Sessions sessions) {
         this.jids = jids;
         this.rooms = rooms;
         this.authorizer = authorizer;
+        this.sessions = sessions;
     }
 
     @Override
@@ -53,7 +65,7 @@ public final class JingleIqHandler implements IqHandler {
             return done(Stanzas.error(iq, Condition.jid_malformed, e.getMessage()));
         }
         if (!initiate) {
-            return done(unknownSession(iq));
+            return done(sessions.onSessionIq(iq).orElseGet(() -> unknownSession(iq)));
         }
         try {
             request.requireInitiateShape();
@@ -83,7 +95,7 @@ public final class JingleIqHandler implements IqHandler {
             // PROTOCOL.md §3: the room itself will not carry calls, so retrying with changes will not help
             return Stanzas.error(iq, Condition.not_acceptable, PacketError.Type.cancel, notAcceptable.reason());
         }
-        return Stanzas.error(iq, Condition.feature_not_implemented, "calls with media are not available on this gateway yet");
+        return sessions.initiate(iq, room, ((CallDecision.MayCall) decision).occupant());
     }
 
     private static IQ unknownSession(IQ iq) {

@@ -1,6 +1,8 @@
 package org.chorus.gateway;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,7 +23,15 @@ import org.chorus.disco.CommandCatalog;
 import org.chorus.disco.DiscoInfoHandler;
 import org.chorus.disco.DiscoItemsHandler;
 import org.chorus.disco.PingVersionHandlers;
+import org.chorus.jingle.ConferenceSessions;
+import org.chorus.jingle.Negotiation;
+import org.chorus.media.MediaPlane;
+import org.chorus.muc.Occupant;
+import org.chorus.muc.Room;
 import org.chorus.muc.RoomEvents;
+import org.chorus.xmpp.Stanzas;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.PacketError;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;
 import org.slf4j.Logger;
@@ -41,6 +51,9 @@ public final class Gateway implements ConnectionListener {
     private final StanzaRouter router;
     private final List<JID> configuredRooms;
     private final CallManager callManager;
+    private final SessionsGate sessionsGate;
+    private MediaPlane media;
+    private ConferenceSessions sessions;
 
     public Gateway(GatewayConfig config) {
         this.config = config;
@@ -58,20 +71,34 @@ public final class Gateway implements ConnectionListener {
         ActiveCalls calls = new ActiveCalls();
         this.callManager = new CallManager(rooms, calls, signalling, Clock.systemUTC(), config.noShowTimeout());
         roomEvents.add(callManager);
+        this.sessionsGate = new SessionsGate();
         CommandCatalog commands = new CommandCatalog();
         this.router = new StanzaRouter(connection, tracker, rooms)
                 .handle(Namespaces.DISCO_INFO, new DiscoInfoHandler(jids, rooms, calls))
                 .handle(Namespaces.DISCO_ITEMS, new DiscoItemsHandler(jids, rooms, calls, commands))
                 .handle(Namespaces.PING, PingVersionHandlers.ping())
                 .handle(Namespaces.VERSION, PingVersionHandlers.version())
-                .handle(Namespaces.JINGLE, new JingleIqHandler(jids, rooms, new CallAuthorizer()));
+                .handle(Namespaces.JINGLE, new JingleIqHandler(jids, rooms, new CallAuthorizer(), sessionsGate));
     }
 
     /** Connects and binds the configured rooms. Throws when the first connect fails. */
-    public void start() throws ConnectFailure {
+    public void start() throws ConnectFailure, IOException {
         log.info("Starting {}", config);
-        runOnSignalling(() -> rooms.bindConfigured(configuredRooms));
+        media = MediaPlane.open(new MediaPlane.Settings(config.iceSettings(), config.rembBitrate(), config.mediaTimeout()));
+        sessions = new ConferenceSessions(media, Negotiation.withDefaults(), callManager, tracker, signalling,
+                new ConferenceSessions.Limits(config.maxParticipants(), config.mediaTimeout(), config.rembBitrate()));
+        callManager.addListener(sessions);
+        runOnSignalling(() -> {
+            sessionsGate.open(sessions);
+            rooms.bindConfigured(configuredRooms);
+        });
+        signalling.scheduleWithFixedDelay(sessions::tick, 1, 1, TimeUnit.SECONDS);
         connection.connect();
+    }
+
+    /** The UDP port that carries media, once started. */
+    public int mediaPort() {
+        return media == null ? -1 : media.port().port();
     }
 
     /** Leaves every room with unavailable presence, then closes the stream. */
@@ -87,6 +114,9 @@ public final class Gateway implements ConnectionListener {
         });
         connection.stop();
         shutdownSignalling();
+        if (media != null) {
+            media.close();
+        }
     }
 
     public ConnectionState connectionState() {
@@ -113,6 +143,26 @@ public final class Gateway implements ConnectionListener {
     @Override
     public void onPacket(Packet packet) {
         router.route(packet);
+    }
+
+    /** Until the media plane is open, calls are answered as if the gateway could not take them. */
+    private static final class SessionsGate implements JingleIqHandler.Sessions {
+        private ConferenceSessions target;
+
+        void open(ConferenceSessions sessions) {
+            target = sessions;
+        }
+
+        @Override
+        public IQ initiate(IQ iq, Room room, Occupant caller) {
+            return target == null ? Stanzas.error(iq, PacketError.Condition.service_unavailable, "media is not ready")
+                    : target.initiate(iq, room, caller);
+        }
+
+        @Override
+        public Optional<IQ> onSessionIq(IQ iq) {
+            return target == null ? Optional.empty() : target.onSessionIq(iq);
+        }
     }
 
     private void runOnSignalling(Runnable task) {

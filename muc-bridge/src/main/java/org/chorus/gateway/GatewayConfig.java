@@ -22,8 +22,14 @@ public record GatewayConfig(
         List<String> rooms,
         Duration missingRoomRetry,
         Duration noShowTimeout,
+        int maxParticipants,
+        Duration mediaTimeout,
         int mediaPort,
+        String bindAddress,
         String advertisedAddress,
+        boolean allowLoopback,
+        Duration consentInterval,
+        long rembBitrate,
         Path dataDir) {
 
     public static GatewayConfig from(Config c) {
@@ -34,7 +40,9 @@ public record GatewayConfig(
         int port = c.getInt("xmpp.port");
         int mediaPort = c.getInt("media.port");
         requirePort("chorus.xmpp.port", c, port);
-        requirePort("chorus.media.port", c, mediaPort);
+        if (mediaPort < 0 || mediaPort > 65535) {
+            throw new ConfigException.BadValue(c.origin(), "chorus.media.port", "not a port number: " + mediaPort);
+        }
         String domain = domain(c, "xmpp.domain");
         String mucService = domain(c, "muc.service");
         if (domain.equals(mucService)) {
@@ -62,9 +70,42 @@ public record GatewayConfig(
                 List.copyOf(c.getStringList("muc.rooms")),
                 c.getDuration("muc.missing-room-retry"),
                 c.getDuration("calls.no-show-timeout"),
+                positive(c, "calls.max-participants"),
+                c.getDuration("calls.media-timeout"),
                 mediaPort,
-                c.getString("media.advertised-address"),
+                c.getString("media.bind-address").trim(),
+                c.getString("media.advertised-address").trim(),
+                c.getBoolean("media.allow-loopback"),
+                c.getDuration("media.consent-interval"),
+                c.getLong("media.remb-bitrate"),
                 Path.of(c.getString("data-dir")));
+    }
+
+    private static int positive(Config c, String key) {
+        int value = c.getInt(key);
+        if (value < 1) {
+            throw new ConfigException.BadValue(c.origin(), "chorus." + key, "must be at least 1");
+        }
+        return value;
+    }
+
+    /** The ICE settings of the media port. */
+    public org.chorus.media.ice.IceSettings iceSettings() {
+        var b = org.chorus.media.ice.IceSettings.builder()
+                .port(mediaPort)
+                .allowLoopback(allowLoopback)
+                .consentInterval(consentInterval);
+        if (bindAddress.isEmpty()) {
+            b.bindAddress(org.chorus.media.ice.IceSettings.defaultRouteAddress()
+                    .orElseThrow(() -> new ConfigException.Generic(
+                            "no default route to take the media address from; set chorus.media.bind-address")));
+        } else {
+            b.bindAddress(bindAddress);
+        }
+        if (!advertisedAddress.isEmpty()) {
+            b.advertisedAddress(advertisedAddress);
+        }
+        return b.build();
     }
 
     private static void requirePort(String key, Config c, int port) {

@@ -16,12 +16,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code chorus-gateway --config FILE}: runs the gateway until SIGTERM. Start-up errors end the
  * process with one line on stderr and a non-zero exit: 2 for configuration, 3 for an unreachable
- * server, 4 for a refused secret, 5 for another refusal.
+ * server, 4 for a refused secret, 5 for another refusal, 6 when the media port cannot be opened.
  */
 @Command(name = "chorus-gateway", mixinStandardHelpOptions = true, versionProvider = GatewayMain.Version.class,
         description = "Chorus group-call gateway: an XMPP component (XEP-0114) that makes members-only rooms callable.")
 public final class GatewayMain implements Callable<Integer> {
     public static final int EXIT_CONFIG = 2;
+    public static final int EXIT_MEDIA = 6;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "HOCON settings file; every key can also come from the environment (CHORUS_XMPP_SECRET, ...).")
@@ -63,6 +64,11 @@ public final class GatewayMain implements Callable<Integer> {
             gateway.stop();
             err.println("chorus-gateway: " + oneLine(e.getMessage()));
             return e.kind().exitCode;
+        } catch (java.io.IOException | RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            gateway.stop();
+            err.println("chorus-gateway: cannot open the media port " + config.mediaPort() + ": " + oneLine(e.getMessage()));
+            return EXIT_MEDIA;
         }
         try {
             stopped.await();

@@ -42,11 +42,27 @@ class JingleIqHandlerTest {
 
     private MucFixture muc;
     private JingleIqHandler handler;
+    private final java.util.List<String> delegated = new java.util.ArrayList<>();
+
+    /** Stands in for the session layer: records what reaches it and answers with a plain result. */
+    private final JingleIqHandler.Sessions sessions = new JingleIqHandler.Sessions() {
+        @Override
+        public IQ initiate(IQ iq, org.chorus.muc.Room room, org.chorus.muc.Occupant caller) {
+            delegated.add("initiate " + room.jid() + " " + caller.nick() + " " + caller.realJid());
+            return IQ.createResultIQ(iq);
+        }
+
+        @Override
+        public java.util.Optional<IQ> onSessionIq(IQ iq) {
+            delegated.add("session " + iq.getChildElement().attributeValue("action"));
+            return java.util.Optional.empty();
+        }
+    };
 
     @BeforeEach
     void setUp() {
         muc = new MucFixture(sink);
-        handler = new JingleIqHandler(muc.jids, muc.registry, new CallAuthorizer());
+        handler = new JingleIqHandler(muc.jids, muc.registry, new CallAuthorizer(), sessions);
     }
 
     @AfterEach
@@ -193,13 +209,14 @@ class JingleIqHandlerTest {
     }
 
     @Test
-    void aMemberInTheRoomIsAuthorizedButMediaIsNotThereYet() {
+    void aMemberInTheRoomIsAuthorizedAndHandedToTheSessionLayer() {
         CompletableFuture<IQ> reply = initiateAndJoin(CALLABLE);
 
         muc.completeJoin(TEAM, "Call", member("alice", ALICE));
 
         assertThat(reply).isDone();
-        assertThat(reply.join().getError().getCondition()).isEqualTo(Condition.feature_not_implemented);
+        assertThat(reply.join().getType()).isEqualTo(IQ.Type.result);
+        assertThat(delegated).containsExactly("initiate team@conference.example.org alice " + ALICE);
     }
 
     @Test

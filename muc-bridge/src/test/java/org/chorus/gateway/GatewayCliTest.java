@@ -32,6 +32,7 @@ class GatewayCliTest {
                 chorus {
                   xmpp { host = "127.0.0.1", port = %d, domain = "%s", secret = "%s", reconnect.initial-delay = 200ms }
                   muc { service = "%s", rooms = [%s] }
+                  media { port = 0, bind-address = "127.0.0.1", allow-loopback = true }
                   data-dir = "%s"
                   %s
                 }

@@ -23,17 +23,21 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     static GatewayConfig config(ProsodyServer server, List<String> rooms, Map<String, Object> overrides) {
-        Map<String, Object> values = new java.util.HashMap<>(Map.of(
-                "chorus.xmpp.host", server.host(),
-                "chorus.xmpp.port", server.componentPort(),
-                "chorus.xmpp.domain", server.componentDomain(),
-                "chorus.xmpp.secret", server.componentSecret(),
-                "chorus.xmpp.reconnect.initial-delay", "200ms",
-                "chorus.xmpp.reconnect.max-delay", "2s",
-                "chorus.muc.service", server.mucDomain(),
-                "chorus.muc.rooms", rooms,
-                "chorus.muc.missing-room-retry", "1s",
-                "chorus.data-dir", server.workDir().resolve("gateway").toString()));
+        Map<String, Object> values = new java.util.LinkedHashMap<>();
+        values.put("chorus.xmpp.host", server.host());
+        values.put("chorus.xmpp.port", server.componentPort());
+        values.put("chorus.xmpp.domain", server.componentDomain());
+        values.put("chorus.xmpp.secret", server.componentSecret());
+        values.put("chorus.xmpp.reconnect.initial-delay", "200ms");
+        values.put("chorus.xmpp.reconnect.max-delay", "2s");
+        values.put("chorus.muc.service", server.mucDomain());
+        values.put("chorus.muc.rooms", rooms);
+        values.put("chorus.muc.missing-room-retry", "1s");
+        values.put("chorus.media.port", 0);
+        values.put("chorus.media.bind-address", "127.0.0.1");
+        values.put("chorus.media.allow-loopback", true);
+        values.put("chorus.media.consent-interval", "1s");
+        values.put("chorus.data-dir", server.workDir().resolve("gateway").toString());
         values.putAll(overrides);
         Config c = ConfigFactory.empty();
         for (Map.Entry<String, Object> e : values.entrySet()) {

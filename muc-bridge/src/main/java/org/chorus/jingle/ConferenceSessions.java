@@ -1,0 +1,383 @@
+package org.chorus.jingle;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.chorus.component.IqTracker;
+import org.chorus.conference.Call;
+import org.chorus.conference.CallListener;
+import org.chorus.conference.CallManager;
+import org.chorus.conference.Departure;
+import org.chorus.conference.EndReason;
+import org.chorus.conference.Participant;
+import org.chorus.media.MediaLeg;
+import org.chorus.media.MediaPlane;
+import org.chorus.media.Publisher;
+import org.chorus.media.Subscription;
+import org.chorus.media.dtls.DtlsRole;
+import org.chorus.muc.Occupant;
+import org.chorus.muc.Room;
+import org.chorus.xmpp.Stanzas;
+import org.jitsi.xmpp.extensions.jingle.JingleAction;
+import org.jitsi.xmpp.extensions.jingle.JingleIQ;
+import org.jitsi.xmpp.extensions.jingle.Reason;
+import org.jxmpp.jid.Jid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+import org.xmpp.packet.PacketError;
+import org.xmpp.packet.PacketError.Condition;
+
+/**
+ * The Jingle sessions of every call (PROTOCOL.md §5–§7): a member's own sending session, answered
+ * with session-accept; then one forwarding session per other participant in each direction; their
+ * trickle, accept and terminate; and the ends that departures, failures and silence bring.
+ * Confined to the signalling thread, except for media, which the legs carry on the ICE thread.
+ */
+public final class ConferenceSessions implements CallListener, MediaLeg.Listener {
+    private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
+
+    /** Limits of the session layer. */
+    public record Limits(int maxParticipants, Duration mediaTimeout, long rembBitrate) {}
+
+    private record Declined(String callId, JID receiver, JID publisher) {}
+
+    private final MediaPlane plane;
+    private final Negotiation negotiation;
+    private final CallManager calls;
+    private final IqTracker tracker;
+    private final Executor signalling;
+    private final Limits limits;
+    private final Map<SessionKey, GatewaySession> sessions = new HashMap<>();
+    private final Map<MediaLeg, GatewaySession> byLeg = new HashMap<>();
+    private final Map<JID, SendingSession> senders = new HashMap<>();
+    private final Set<Declined> declined = new HashSet<>();
+
+    public ConferenceSessions(MediaPlane plane, Negotiation negotiation, CallManager calls, IqTracker tracker,
+            Executor signalling, Limits limits) {
+        this.plane = plane;
+        this.negotiation = negotiation;
+        this.calls = calls;
+        this.tracker = tracker;
+        this.signalling = signalling;
+        this.limits = limits;
+        JingleStanzas.registerProviders();
+    }
+
+    // --- a member calls ---
+
+    /** An authorized member's session-initiate: returns the IQ answer; session-accept follows. */
+    public IQ initiate(IQ iq, Room room, Occupant occupant) {
+        JingleIQ jingle;
+        SessionDescription offer;
+        try {
+            jingle = JingleStanzas.toJingleIq(iq);
+            offer = JingleConverter.readSession(jingle);
+        } catch (MalformedJingleException e) {
+            return Stanzas.error(iq, Condition.bad_request, e.getMessage());
+        }
+        JID member = iq.getFrom();
+        String sid = jingle.getSID();
+        SendingSession previous = senders.get(member);
+        Optional<Call> call = calls.activeCall(room);
+        if (previous == null && call.map(c -> c.participants().size() >= limits.maxParticipants()).orElse(false)) {
+            return Stanzas.error(iq, Condition.resource_constraint, PacketError.Type.wait,
+                    "the call is full (" + limits.maxParticipants() + " participants)");
+        }
+        NegotiationResult<NegotiatedSession> result = negotiation.answer(offer);
+        if (result instanceof NegotiationResult.Failure<NegotiatedSession> failure) {
+            NegotiationFailure why = failure.reason();
+            if (why.isIqError()) {
+                return Stanzas.error(iq, Condition.bad_request, why.text());
+            }
+            log.info("{}: {}'s offer refused: {}", room.jid(), member, why.text());
+            signalling.execute(() -> send(JingleMessages.sessionTerminate(conference(room), smack(member), sid, why)));
+            return IQ.createResultIQ(iq);
+        }
+        NegotiatedSession negotiated = ((NegotiationResult.Success<NegotiatedSession>) result).result();
+        MediaLeg leg;
+        try {
+            leg = new MediaLeg(plane, "send " + occupant.nick() + "@" + room.jid().getNode(), false,
+                    roleFor(negotiated.localSetup()), signalling, this);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: cannot open media for {}: {}", room.jid(), member, e.toString());
+            return Stanzas.error(iq, Condition.internal_server_error, "the gateway cannot open media now");
+        }
+        if (previous != null) {
+            log.info("{}: {} called again; the new session replaces {}", room.jid(), member, previous.sid());
+            end(previous, Reason.EXPIRED, "replaced by a new session");
+        }
+        leg.remote(negotiated.remoteTransport());
+        Publisher publisher = new Publisher(plane, leg, negotiated);
+        SendingSession session = new SendingSession(new SessionKey(member, sid), room, leg, negotiated, publisher,
+                occupant.nick());
+        register(session);
+        senders.put(member, session);
+        // PROTOCOL.md §11: the IQ result and session-accept go out before the member is called back
+        signalling.execute(() -> {
+            if (session.state() == SessionState.ENDED) {
+                return;
+            }
+            send(JingleMessages.sessionAccept(conference(room), smack(member), sid, negotiated, leg.localTransport()));
+            leg.start();
+            Call joined = calls.join(room, occupant, member);
+            connect(session, joined);
+        });
+        return IQ.createResultIQ(iq);
+    }
+
+    // --- Jingle IQs on existing sessions ---
+
+    /** A Jingle IQ for one of the gateway's sessions; empty when there is no such session. */
+    public Optional<IQ> onSessionIq(IQ iq) {
+        JingleIQ jingle;
+        try {
+            jingle = JingleStanzas.toJingleIq(iq);
+        } catch (MalformedJingleException e) {
+            return Optional.of(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
+        }
+        GatewaySession session = sessions.get(new SessionKey(iq.getFrom(), jingle.getSID()));
+        if (session == null || session.state() == SessionState.ENDED
+                || !session.room().conferenceJid().equals(iq.getTo().asBareJID())) {
+            return Optional.empty();
+        }
+        JingleAction action = jingle.getAction();
+        try {
+            return Optional.of(switch (action) {
+                case TRANSPORT_INFO -> transportInfo(iq, jingle, session);
+                case SESSION_ACCEPT -> accepted(iq, jingle, session);
+                case SESSION_TERMINATE -> terminated(iq, session);
+                case SESSION_INFO -> JingleStanzas.acknowledge(iq);
+                default -> Stanzas.error(iq, Condition.feature_not_implemented, action + " is not supported");
+            });
+        } catch (MalformedJingleException e) {
+            return Optional.of(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
+        }
+    }
+
+    private IQ transportInfo(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
+        for (TransportUpdate update : JingleConverter.readTransportInfo(jingle)) {
+            for (Candidate c : update.transport().candidates()) {
+                if (!session.leg().addRemoteCandidate(c)) {
+                    log.debug("{}: ignored candidate {}:{} ({})", session.sid(), c.ip(), c.port(), c.protocol());
+                }
+            }
+            if (update.transport().gatheringComplete()) {
+                session.leg().remoteGatheringComplete();
+            }
+        }
+        return JingleStanzas.acknowledge(iq);
+    }
+
+    private IQ accepted(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
+        if (!(session instanceof ForwardingSession f) || f.state() != SessionState.OFFERED) {
+            IQ error = Stanzas.error(iq, Condition.unexpected_request, "out-of-order", "urn:xmpp:jingle:errors:1");
+            return error;
+        }
+        SessionDescription answer = JingleConverter.readSession(jingle);
+        NegotiationResult<ReceiverMapping> result = negotiation.receiverAccepted(f.offer(), answer);
+        if (result instanceof NegotiationResult.Failure<ReceiverMapping> failure) {
+            signalling.execute(() -> end(f, failure.reason().terminateReason().orElse(Reason.FAILED_APPLICATION),
+                    failure.reason().text()));
+            return JingleStanzas.acknowledge(iq);
+        }
+        ReceiverMapping mapping = ((NegotiationResult.Success<ReceiverMapping>) result).result();
+        f.leg().useRole(roleFor(mapping.localSetup()));
+        f.leg().remote(mapping.remoteTransport());
+        Subscription subscription = new Subscription(f.source().publisher(), f.leg(), mapping);
+        f.subscription(subscription);
+        f.source().publisher().add(subscription);
+        f.moveTo(SessionState.ACCEPTED);
+        f.leg().start();
+        return JingleStanzas.acknowledge(iq);
+    }
+
+    private IQ terminated(IQ iq, GatewaySession session) {
+        if (session instanceof SendingSession s) {
+            log.info("{}: {} hung up", s.room().jid(), s.peer());
+            close(s);
+            calls.leave(s.room(), s.peer(), Departure.HUNG_UP);
+        } else if (session instanceof ForwardingSession f) {
+            log.info("{}: {} declined {}'s stream", f.room().jid(), f.peer(), f.source().nick());
+            calls.activeCall(f.room()).ifPresent(c -> declined.add(new Declined(c.id(), f.peer(), f.source().peer())));
+            close(f);
+        }
+        return JingleStanzas.acknowledge(iq);
+    }
+
+    // --- forwarding ---
+
+    /** Calls the new participant back once per other participant, and the others once for it. */
+    private void connect(SendingSession joining, Call call) {
+        List<SendingSession> others = new ArrayList<>();
+        for (SendingSession s : senders.values()) {
+            if (s != joining && s.room() == joining.room() && s.state() != SessionState.ENDED) {
+                others.add(s);
+            }
+        }
+        for (SendingSession other : others) {
+            offer(other, joining.peer(), call);
+            offer(joining, other.peer(), call);
+        }
+    }
+
+    private void offer(SendingSession source, JID receiver, Call call) {
+        if (declined.contains(new Declined(call.id(), receiver, source.peer()))) {
+            return;
+        }
+        Room room = source.room();
+        MediaLeg leg;
+        try {
+            // a receiver answers our actpass with 'active' (the browsers' choice), making us the DTLS server
+            leg = new MediaLeg(plane, "fwd " + source.nick() + "->" + receiver.getNode() + "@" + room.jid().getNode(),
+                    true, DtlsRole.SERVER, signalling, this);
+        } catch (IOException | RuntimeException e) {
+            log.warn("{}: cannot open media to {}: {}", room.jid(), receiver, e.toString());
+            return;
+        }
+        ForwardingOffer forwarding = negotiation.offerToReceiver(call.id(), source.negotiated(),
+                source.peer().toBareJID(), source.nick(), leg.localTransport());
+        ForwardingSession session = new ForwardingSession(new SessionKey(receiver, forwarding.sid()), room, leg, source,
+                forwarding);
+        register(session);
+        send(JingleMessages.sessionInitiate(conference(room), smack(receiver), forwarding)).whenComplete((answer, failure) -> {
+            if (session.state() == SessionState.ENDED) {
+                return;
+            }
+            if (failure != null || answer.getType() == IQ.Type.error) {
+                log.info("{}: {} refused {}'s stream: {}", room.jid(), receiver, source.nick(),
+                        failure != null ? failure.getMessage() : Stanzas.describeError(answer));
+                close(session);
+            }
+        });
+    }
+
+    // --- leg events, on the signalling thread ---
+
+    @Override
+    public void secure(MediaLeg leg) {
+        GatewaySession session = byLeg.get(leg);
+        if (session == null || !session.moveTo(SessionState.ACTIVE)) {
+            return;
+        }
+        if (session instanceof ForwardingSession f) {
+            // a new receiver starts mid-GOP: ask the sender for a keyframe
+            f.source().publisher().requestKeyframe();
+        }
+    }
+
+    @Override
+    public void failed(MediaLeg leg, MediaLeg.Failure failure, String detail) {
+        GatewaySession session = byLeg.get(leg);
+        if (session == null || session.state() == SessionState.ENDED) {
+            return;
+        }
+        log.info("{}: session {} with {} failed: {}", session.room().jid(), session.sid(), session.peer(), detail);
+        end(session, Reason.parseString(failure.jingleReason), null);
+        if (session instanceof SendingSession s) {
+            calls.leave(s.room(), s.peer(), failure == MediaLeg.Failure.CONSENT ? Departure.TIMED_OUT : Departure.GONE);
+        }
+    }
+
+    // --- call events ---
+
+    @Override
+    public void participantLeft(Call call, Participant participant, Departure departure) {
+        JID gone = participant.jid();
+        Reason own = departure == Departure.HUNG_UP ? Reason.SUCCESS : Reason.parseString(departure.jingleReason);
+        String text = departure == Departure.REMOVED ? "removed from the room" : null;
+        SendingSession sending = senders.get(gone);
+        for (GatewaySession s : new ArrayList<>(sessions.values())) {
+            if (s.room() != call.room() || s.state() == SessionState.ENDED) {
+                continue;
+            }
+            if (s.peer().equals(gone)) {
+                end(s, own, text);
+            } else if (s instanceof ForwardingSession f && f.source() == sending) {
+                end(f, Reason.GONE, null);
+            }
+        }
+    }
+
+    @Override
+    public void callEnded(Call call, EndReason reason) {
+        declined.removeIf(d -> d.callId().equals(call.id()));
+    }
+
+    /** Every second: bandwidth estimates to senders, and senders that went silent leave. */
+    public void tick() {
+        long now = System.nanoTime();
+        for (SendingSession s : new ArrayList<>(senders.values())) {
+            if (s.state() != SessionState.ACTIVE) {
+                continue;
+            }
+            if (now - s.leg().lastMediaNanos() > limits.mediaTimeout().toNanos()) {
+                log.info("{}: no media from {} for {} s", s.room().jid(), s.peer(), limits.mediaTimeout().toSeconds());
+                end(s, Reason.TIMEOUT, "no media");
+                calls.leave(s.room(), s.peer(), Departure.TIMED_OUT);
+            } else {
+                s.publisher().sendBandwidthEstimate(limits.rembBitrate());
+            }
+        }
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    // --- internals ---
+
+    private void register(GatewaySession session) {
+        sessions.put(session.key(), session);
+        byLeg.put(session.leg(), session);
+    }
+
+    /** Ends a session with session-terminate and the reason. */
+    private void end(GatewaySession session, Reason reason, String text) {
+        if (session.state() == SessionState.ENDED) {
+            return;
+        }
+        send(JingleMessages.sessionTerminate(conference(session.room()), smack(session.peer()), session.sid(), reason, text));
+        close(session);
+    }
+
+    /** Forgets a session and frees its media, without telling the peer. */
+    private void close(GatewaySession session) {
+        session.moveTo(SessionState.ENDED);
+        sessions.remove(session.key());
+        byLeg.remove(session.leg());
+        if (session instanceof SendingSession s) {
+            senders.remove(s.peer(), s);
+            s.publisher().close();
+        } else if (session instanceof ForwardingSession f && f.subscription() != null) {
+            f.subscription().close();
+        }
+        session.leg().close();
+    }
+
+    private CompletableFuture<IQ> send(JingleIQ jingle) {
+        return tracker.request(JingleStanzas.toTinder(jingle));
+    }
+
+    private static Jid conference(Room room) {
+        return JingleStanzas.smackJid(room.conferenceJid());
+    }
+
+    private static Jid smack(JID jid) {
+        return JingleStanzas.smackJid(jid);
+    }
+
+    private static DtlsRole roleFor(DtlsSetup localSetup) {
+        return localSetup == DtlsSetup.PASSIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
+    }
+
+}

@@ -1,0 +1,162 @@
+package org.chorus.media;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.chorus.jingle.MediaContent;
+import org.chorus.jingle.MediaType;
+import org.chorus.jingle.NegotiatedSession;
+import org.chorus.jingle.Source;
+import org.chorus.media.rtp.KeyframeRequestLimiter;
+import org.chorus.media.rtp.PacketBuffer;
+import org.chorus.media.rtp.RetransmissionCache;
+import org.chorus.media.rtp.Rtcp;
+import org.chorus.media.rtp.Rtp;
+
+/**
+ * The media one participant sends: every RTP packet fans out to the {@link Subscription}s of the
+ * other participants. The hot path makes one pooled copy of the decrypted packet (the received
+ * buffer belongs to ICE), hands it to the last subscriber, and clones it only for the others; each
+ * subscriber rewrites and encrypts its own copy in place. No lock is held while sending.
+ */
+public final class Publisher implements MediaLeg.PacketSink {
+    private final MediaPlane plane;
+    private final MediaLeg leg;
+    private final NegotiatedSession session;
+    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    private final RetransmissionCache cache;
+    private final KeyframeRequestLimiter keyframes = new KeyframeRequestLimiter();
+    private final int[] videoSsrcs;
+    private final Set<Long> knownSsrcs;
+
+    public Publisher(MediaPlane plane, MediaLeg leg, NegotiatedSession session) {
+        this.plane = plane;
+        this.leg = leg;
+        this.session = session;
+        this.cache = new RetransmissionCache(plane.pool());
+        this.videoSsrcs = session.contents().stream()
+                .filter(c -> c.media() == MediaType.VIDEO)
+                .flatMap(c -> primarySsrcs(c).stream())
+                .mapToInt(Long::intValue)
+                .toArray();
+        this.knownSsrcs = session.contents().stream().flatMap(c -> c.sources().stream()).map(Source::ssrc)
+                .collect(Collectors.toUnmodifiableSet());
+        leg.setSink(this);
+    }
+
+    public NegotiatedSession session() {
+        return session;
+    }
+
+    public MediaLeg leg() {
+        return leg;
+    }
+
+    public void add(Subscription subscription) {
+        subscriptions.add(subscription);
+    }
+
+    public void remove(Subscription subscription) {
+        subscriptions.remove(subscription);
+    }
+
+    RetransmissionCache cache() {
+        return cache;
+    }
+
+    // --- packets from the participant, on the ICE receive thread ---
+
+    @Override
+    public void rtp(byte[] buffer, int offset, int length) {
+        if (!Rtp.isValidRtp(buffer, offset, length) || length > PacketBuffer.MAX_PACKET_SIZE) {
+            return;
+        }
+        PacketBuffer packet = plane.pool().acquire().copyFrom(buffer, offset, length);
+        cache.insert(packet);
+        Object[] targets = subscriptions.toArray();
+        if (targets.length == 0) {
+            packet.release();
+            return;
+        }
+        for (int i = 0; i < targets.length; i++) {
+            PacketBuffer own = i == targets.length - 1 ? packet : packet.copy();
+            ((Subscription) targets[i]).forward(own);
+        }
+    }
+
+    @Override
+    public void rtcp(byte[] buffer, int offset, int length) {
+        // sender reports keep the receivers' lip sync and round-trip estimates right
+        if (!Rtcp.isValidCompound(buffer, offset, length) || subscriptions.isEmpty()
+                || length > PacketBuffer.MAX_PACKET_SIZE) {
+            return;
+        }
+        if (Rtcp.packetType(buffer, offset) != Rtcp.SR) {
+            return;
+        }
+        for (Subscription s : subscriptions) {
+            s.forwardRtcp(plane.pool().acquire().copyFrom(buffer, offset, length));
+        }
+    }
+
+    // --- feedback to the participant ---
+
+    /** Asks the participant for a keyframe on every video stream, at most once per interval. */
+    public void requestKeyframe() {
+        for (int ssrc : videoSsrcs) {
+            PacketBuffer pli = plane.pool().acquire();
+            int n = keyframes.writeRequestIfDue(pli.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), ssrc, false);
+            if (n > 0) {
+                pli.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+                leg.sendRtcp(pli);
+            } else {
+                pli.release();
+            }
+        }
+    }
+
+    /** Tells the participant the bitrate it may send video at (REMB), which browsers honour at once. */
+    public void sendBandwidthEstimate(long bitrate) {
+        if (videoSsrcs.length == 0 || !leg.isSecure()) {
+            return;
+        }
+        PacketBuffer remb = plane.pool().acquire();
+        int n = Rtcp.writeRemb(remb.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), bitrate, videoSsrcs);
+        remb.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+        leg.sendRtcp(remb);
+    }
+
+    /** Forwards a NACK for sequence numbers the cache no longer holds. */
+    void nack(int mediaSsrc, int[] seqs, int count) {
+        if (count == 0) {
+            return;
+        }
+        PacketBuffer nack = plane.pool().acquire();
+        int n = Rtcp.writeNack(nack.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), mediaSsrc, seqs, count);
+        if (n <= 0) {
+            nack.release();
+            return;
+        }
+        nack.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+        leg.sendRtcp(nack);
+    }
+
+    boolean sends(long ssrc) {
+        return knownSsrcs.contains(ssrc);
+    }
+
+    public void close() {
+        subscriptions.clear();
+        cache.close();
+    }
+
+    private static List<Long> primarySsrcs(MediaContent content) {
+        // rtx SSRCs (the second of each FID group) carry retransmissions, not pictures
+        Set<Long> rtx = content.sourceGroups().stream()
+                .filter(g -> "FID".equals(g.semantics()) && g.ssrcs().size() > 1)
+                .map(g -> g.ssrcs().get(1))
+                .collect(Collectors.toSet());
+        return content.sources().stream().map(Source::ssrc).filter(s -> !rtx.contains(s)).toList();
+    }
+}

@@ -1,0 +1,164 @@
+package org.chorus.media;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.chorus.jingle.ContentMapping;
+import org.chorus.jingle.ReceiverMapping;
+import org.chorus.media.rtp.PacketBuffer;
+import org.chorus.media.rtp.Rtcp;
+import org.chorus.media.rtp.Rtp;
+import org.chorus.media.rtp.RtpHeaderExtensions;
+
+/**
+ * One receiver's view of one publisher: the forwarding session's leg, and how the publisher's
+ * packets are rewritten for it (payload types, header-extension ids and SSRCs, as that receiver
+ * negotiated them; the numbers never have to match). Also turns the receiver's feedback into
+ * feedback for the publisher: PLI and FIR become one rate-limited keyframe request, NACKs are
+ * answered from the retransmission cache or passed on.
+ */
+public final class Subscription implements MediaLeg.PacketSink {
+
+    private final Publisher publisher;
+    private final MediaLeg leg;
+    private final int[] payloadTypes = new int[128];
+    private final int[] extensionIds = new int[256];
+    private final Map<Long, Long> ssrcRewrite;
+    private final long[] ssrcFrom;
+    private final long[] ssrcTo;
+    private final int[] nackScratch = new int[512];
+    private final int[] missing = new int[512];
+
+    public Subscription(Publisher publisher, MediaLeg leg, ReceiverMapping mapping) {
+        this.publisher = publisher;
+        this.leg = leg;
+        Arrays.fill(payloadTypes, -1);
+        Arrays.fill(extensionIds, -1);
+        for (ContentMapping content : mapping.contents()) {
+            content.payloadTypes().forEach((from, to) -> {
+                if (from >= 0 && from < 128) {
+                    payloadTypes[from] = to;
+                }
+            });
+            content.headerExtensions().forEach((from, to) -> {
+                if (from > 0 && from < 256) {
+                    extensionIds[from] = to;
+                }
+            });
+        }
+        this.ssrcRewrite = mapping.ssrcRewrite();
+        this.ssrcFrom = ssrcRewrite.keySet().stream().mapToLong(Long::longValue).toArray();
+        this.ssrcTo = Arrays.stream(ssrcFrom).map(s -> ssrcRewrite.get(s)).toArray();
+        leg.setSink(this);
+    }
+
+    public Publisher publisher() {
+        return publisher;
+    }
+
+    public MediaLeg leg() {
+        return leg;
+    }
+
+    /** Rewrites the packet for this receiver and sends it; takes ownership of the buffer. */
+    void forward(PacketBuffer packet) {
+        if (!leg.isSecure() || !rewrite(packet)) {
+            packet.release();
+            return;
+        }
+        leg.sendRtp(packet);
+    }
+
+    /** Sends an RTCP packet of the publisher's (a sender report) on; takes ownership. */
+    void forwardRtcp(PacketBuffer packet) {
+        if (!leg.isSecure()) {
+            packet.release();
+            return;
+        }
+        if (ssrcFrom.length > 0 && Rtcp.packetType(packet.array(), packet.offset()) == Rtcp.SR) {
+            int ssrc = Rtcp.senderSsrc(packet.array(), packet.offset());
+            Rtcp.setSenderSsrc(packet.array(), packet.offset(), (int) receiverSsrc(Integer.toUnsignedLong(ssrc)));
+        }
+        leg.sendRtcp(packet);
+    }
+
+    private boolean rewrite(PacketBuffer packet) {
+        byte[] buf = packet.array();
+        int off = packet.offset();
+        int len = packet.length();
+        int pt = Rtp.payloadType(buf, off);
+        int mapped = payloadTypes[pt];
+        if (mapped < 0) {
+            return false; // a codec this receiver did not accept
+        }
+        Rtp.setPayloadType(buf, off, mapped);
+        if (Rtp.hasExtension(buf, off)) {
+            RtpHeaderExtensions.rewriteIds(buf, off, len, extensionIds);
+        }
+        if (ssrcFrom.length > 0) {
+            long ssrc = Integer.toUnsignedLong(Rtp.ssrc(buf, off));
+            long to = receiverSsrc(ssrc);
+            if (to != ssrc) {
+                Rtp.setSsrc(buf, off, (int) to);
+            }
+        }
+        return true;
+    }
+
+    private long receiverSsrc(long publisherSsrc) {
+        for (int i = 0; i < ssrcFrom.length; i++) {
+            if (ssrcFrom[i] == publisherSsrc) {
+                return ssrcTo[i];
+            }
+        }
+        return publisherSsrc;
+    }
+
+    private long publisherSsrc(long receiverSsrc) {
+        for (int i = 0; i < ssrcTo.length; i++) {
+            if (ssrcTo[i] == receiverSsrc) {
+                return ssrcFrom[i];
+            }
+        }
+        return receiverSsrc;
+    }
+
+    // --- feedback from the receiver, on the ICE receive thread ---
+
+    @Override
+    public void rtp(byte[] buffer, int offset, int length) {
+        // a receiving session carries nothing from the receiver
+    }
+
+    @Override
+    public void rtcp(byte[] buffer, int offset, int length) {
+        Rtcp.forEach(buffer, offset, length, (buf, off, len, type, count) -> {
+            if (Rtcp.isPli(buf, off, len) || Rtcp.isFir(buf, off, len)) {
+                publisher.requestKeyframe();
+            } else if (Rtcp.isNack(buf, off, len)) {
+                answerNack(buf, off, len);
+            }
+            return true;
+        });
+    }
+
+    private void answerNack(byte[] buf, int off, int len) {
+        int mediaSsrc = (int) publisherSsrc(Integer.toUnsignedLong(Rtcp.mediaSsrc(buf, off)));
+        int lost = Rtcp.readNack(buf, off, len, nackScratch);
+        int stillMissing = 0;
+        for (int i = 0; i < lost; i++) {
+            PacketBuffer copy = publisher.cache().get(mediaSsrc, nackScratch[i]);
+            if (copy == null) {
+                missing[stillMissing++] = nackScratch[i];
+            } else {
+                forward(copy);
+            }
+        }
+        publisher.nack(mediaSsrc, missing, stillMissing);
+    }
+
+    public void close() {
+        publisher.remove(this);
+        leg.close();
+    }
+
+}

@@ -1,0 +1,135 @@
+package org.chorus.jingle.client;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.chorus.media.dtls.DtlsCertificate;
+import org.chorus.media.ice.IceSettings;
+import org.chorus.media.ice.SharedUdpPort;
+import org.chorus.media.rtp.BufferPool;
+import org.chorus.media.srtp.SrtpStartup;
+
+/**
+ * The media resources of a client process, created once and shared by every
+ * {@link ConferenceClient} of the process: the ICE settings, one DTLS certificate, and a pool of
+ * packet buffers (with SRTP tailroom) for what clients send.
+ *
+ * <h2>One UDP port per session</h2>
+ * Unlike the gateway, a client opens a {@link SharedUdpPort} of its own (an ephemeral port on the
+ * settings' address) for every Jingle session, and closes it with the session. A shared port routes
+ * datagrams to sessions by the peer's address once the first check has arrived, so one remote
+ * address can belong to only one session of a port. A client's sessions all talk to the same peer,
+ * the gateway's single media port: its sending session and every forwarding session, and those of
+ * the other clients of the process. On one port they would steal each other's traffic. One port per
+ * session is also what a browser does (one per peer connection).
+ *
+ * <h2>Start-up</h2>
+ * {@link #open} applies the ICE settings to ice4j (which reads them once per JVM, so every
+ * {@code SharedUdpPort} of the JVM, the gateway's in an in-process test included, must use settings
+ * with the same ice4j properties: take {@link IceSettings#loopback()} in tests), warms ice4j up,
+ * initialises SRTP and generates the certificate, so that the first call pays none of it.
+ *
+ * <p>Thread-safe. {@link #close()} closes the ports still open; close the clients first.
+ */
+public final class ClientMedia implements AutoCloseable {
+
+    /** Buffers kept in the pool; more are allocated when needed and dropped when released. */
+    static final int POOLED_BUFFERS = 256;
+
+    private final IceSettings settings;
+    private final DtlsCertificate certificate;
+    private final BufferPool buffers;
+    private final Set<SharedUdpPort> ports = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ClientMedia(IceSettings settings, DtlsCertificate certificate, BufferPool buffers) {
+        this.settings = settings;
+        this.certificate = certificate;
+        this.buffers = buffers;
+    }
+
+    /**
+     * Prepares the media plane of a client process.
+     *
+     * @param settings the ICE settings; the port is ignored (every session gets an ephemeral one)
+     * @throws IOException when no UDP port can be bound on the settings' address
+     * @throws IllegalStateException when ice4j was already configured differently in this JVM
+     */
+    public static ClientMedia open(IceSettings settings) throws IOException {
+        Objects.requireNonNull(settings, "settings");
+        IceSettings ephemeral = settings.port() == 0 ? settings : settings.toBuilder().port(0).build();
+        // Opening (and closing) one port applies the settings to ice4j and pays its start-up cost now.
+        SharedUdpPort.open(ephemeral).close();
+        SrtpStartup.initialize();
+        BufferPool pool = new BufferPool(POOLED_BUFFERS);
+        pool.prewarm(16);
+        return new ClientMedia(ephemeral, DtlsCertificate.generate(), pool);
+    }
+
+    /** {@link #open} with {@link IceSettings#loopback()}: 127.0.0.1, for tests. */
+    public static ClientMedia loopback() throws IOException {
+        return open(IceSettings.loopback());
+    }
+
+    public IceSettings settings() {
+        return settings;
+    }
+
+    /** The certificate every session of the process presents in DTLS. */
+    public DtlsCertificate certificate() {
+        return certificate;
+    }
+
+    /** Buffers of {@link org.chorus.media.rtp.PacketBuffer#CAPACITY} bytes, with room for SRTP after any packet. */
+    public BufferPool buffers() {
+        return buffers;
+    }
+
+    /** How many session ports are open. */
+    public int openPortCount() {
+        return ports.size();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** A new ephemeral port for one session; give it back with {@link #closePort}. */
+    SharedUdpPort openPort() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("the client media is closed");
+        }
+        SharedUdpPort port = SharedUdpPort.open(settings);
+        ports.add(port);
+        if (closed) { // checked after adding: close() sets the flag before it copies the set
+            closePort(port);
+            throw new IllegalStateException("the client media is closed");
+        }
+        return port;
+    }
+
+    /** Closes a session's port (and any session still open on it). Idempotent. */
+    void closePort(SharedUdpPort port) {
+        if (port != null) {
+            ports.remove(port);
+            port.close();
+        }
+    }
+
+    /** Closes every port still open. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        for (SharedUdpPort port : List.copyOf(ports)) {
+            closePort(port);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClientMedia[" + settings.bindAddress().getHostAddress() + ", " + ports.size() + " port(s), "
+                + certificate.fingerprint() + "]";
+    }
+}
