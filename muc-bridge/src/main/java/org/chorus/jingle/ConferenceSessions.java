@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.chorus.component.IqTracker;
 import org.chorus.conference.Call;
 import org.chorus.conference.CallListener;
@@ -45,6 +46,7 @@ import org.xmpp.packet.PacketError.Condition;
  */
 public final class ConferenceSessions implements CallListener, MediaLeg.Listener {
     private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
+    private static final Duration PEER_CLOSE_GRACE = Duration.ofSeconds(2);
 
     /** Limits of the session layer. */
     public record Limits(int maxParticipants, Duration mediaTimeout, long rembBitrate) {}
@@ -55,7 +57,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private final Negotiation negotiation;
     private final CallManager calls;
     private final IqTracker tracker;
-    private final Executor signalling;
+    private final ScheduledExecutorService signalling;
     private final Limits limits;
     private final Map<SessionKey, GatewaySession> sessions = new HashMap<>();
     private final Map<MediaLeg, GatewaySession> byLeg = new HashMap<>();
@@ -63,7 +65,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private final Set<Declined> declined = new HashSet<>();
 
     public ConferenceSessions(MediaPlane plane, Negotiation negotiation, CallManager calls, IqTracker tracker,
-            Executor signalling, Limits limits) {
+            ScheduledExecutorService signalling, Limits limits) {
         this.plane = plane;
         this.negotiation = negotiation;
         this.calls = calls;
@@ -281,6 +283,20 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         if (session == null || session.state() == SessionState.ENDED) {
             return;
         }
+        if (failure == MediaLeg.Failure.CLOSED) {
+            // a member that hangs up closes DTLS before its session-terminate has crossed the server;
+            // give the terminate a moment to arrive, so the departure is what the member said it is
+            signalling.schedule(() -> {
+                if (session.state() != SessionState.ENDED) {
+                    fail(session, failure, detail);
+                }
+            }, PEER_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        fail(session, failure, detail);
+    }
+
+    private void fail(GatewaySession session, MediaLeg.Failure failure, String detail) {
         log.info("{}: session {} with {} failed: {}", session.room().jid(), session.sid(), session.peer(), detail);
         end(session, Reason.parseString(failure.jingleReason), null);
         if (session instanceof SendingSession s) {
@@ -295,14 +311,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         JID gone = participant.jid();
         Reason own = departure == Departure.HUNG_UP ? Reason.SUCCESS : Reason.parseString(departure.jingleReason);
         String text = departure == Departure.REMOVED ? "removed from the room" : null;
-        SendingSession sending = senders.get(gone);
         for (GatewaySession s : new ArrayList<>(sessions.values())) {
             if (s.room() != call.room() || s.state() == SessionState.ENDED) {
                 continue;
             }
             if (s.peer().equals(gone)) {
                 end(s, own, text);
-            } else if (s instanceof ForwardingSession f && f.source() == sending) {
+            } else if (s instanceof ForwardingSession f && f.source().peer().equals(gone)) {
                 end(f, Reason.GONE, null);
             }
         }

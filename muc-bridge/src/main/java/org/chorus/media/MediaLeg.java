@@ -1,12 +1,9 @@
 package org.chorus.media;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executor;
 import org.chorus.jingle.Candidate;
-import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.IceTransport;
 import org.chorus.jingle.LocalTransport;
@@ -25,7 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class MediaLeg {
     private static final Logger log = LoggerFactory.getLogger(MediaLeg.class);
-    private static final int EARLY_DTLS_LIMIT = 32;
 
     /** The life of a leg. */
     public enum State {
@@ -49,7 +45,9 @@ public final class MediaLeg {
         /** The DTLS certificate did not match the signalled fingerprint: {@code <security-error/>}. */
         SECURITY("security-error"),
         /** ICE consent was lost after the leg worked: {@code <timeout/>}. */
-        CONSENT("timeout");
+        CONSENT("timeout"),
+        /** The peer closed DTLS: it is leaving, and its session-terminate is usually on its way. */
+        CLOSED("gone");
 
         public final String jingleReason;
 
@@ -78,7 +76,6 @@ public final class MediaLeg {
     private final Listener listener;
     private final IceSession ice;
     private final Object lock = new Object();
-    private final Deque<byte[]> earlyDtls = new ArrayDeque<>();
     private volatile SecureTransport transport;
     private volatile PacketSink sink = NO_SINK;
     private volatile long lastMediaNanos = System.nanoTime();
@@ -265,7 +262,7 @@ public final class MediaLeg {
             }
         } else if (current == SecureTransport.State.FAILED) {
             Failure failure = reason == SecureTransport.FailureReason.FINGERPRINT_MISMATCH ? Failure.SECURITY
-                    : reason == SecureTransport.FailureReason.CLOSED_BY_PEER ? Failure.CONSENT : Failure.TRANSPORT;
+                    : reason == SecureTransport.FailureReason.CLOSED_BY_PEER ? Failure.CLOSED : Failure.TRANSPORT;
             fail(failure, "DTLS " + reason);
         }
     }

@@ -47,6 +47,7 @@ final class MediaParticipant implements AutoCloseable {
     final Map<String, ReceivingSession> sessions = new ConcurrentHashMap<>();
     final Map<String, String> endedReasons = new ConcurrentHashMap<>();
     final CopyOnWriteArrayList<Long> keyframeRequests = new CopyOnWriteArrayList<>();
+    final Map<String, String> sendingEnded = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
     private final AtomicInteger seq = new AtomicInteger();
     private volatile SendingSession sending;
@@ -76,10 +77,15 @@ final class MediaParticipant implements AutoCloseable {
             public void onReceivingSessionEnded(ReceivingSession session, String reason) {
                 endedReasons.put(session.sid(), reason);
             }
+
+            @Override
+            public void onSendingSessionEnded(SendingSession session, String reason) {
+                sendingEnded.put(session.sid(), reason);
+            }
         });
     }
 
-    /** Calls the conference and starts sending 50 audio and 30 video packets a second. */
+    /** Calls the conference and starts sending 50 audio and 25 video packets a second. */
     SendingSession join(Jid conference) throws Exception {
         sending = client.join(conference, LocalStreams.audioAndVideo().withoutRtx());
         if (!sending.awaitSecure(Duration.ofSeconds(20))) {
@@ -137,6 +143,23 @@ final class MediaParticipant implements AutoCloseable {
         }
         int nameLen = (buf[p + 4] & 0xff) << 8 | (buf[p + 5] & 0xff);
         r.senders.add(new String(buf, p + 6, nameLen, StandardCharsets.UTF_8));
+    }
+
+    /** Receiving sessions that are still open, by the publisher COIN names. */
+    Map<String, ReceivingSession> openSessionsByPublisher() {
+        Map<String, ReceivingSession> open = new java.util.HashMap<>();
+        for (ReceivingSession s : sessions.values()) {
+            if (!endedReasons.containsKey(s.sid())) {
+                open.put(publisherOf(s), s);
+            }
+        }
+        return open;
+    }
+
+    /** Packets received so far from a publisher, over all its sessions. */
+    long packetsFrom(String publisher) {
+        return sessions.values().stream().filter(s -> publisherOf(s).equals(publisher))
+                .mapToLong(s -> bySid.getOrDefault(s.sid(), new Received()).packets.get()).sum();
     }
 
     /** The bare JID COIN names as the publisher of a receiving session. */

@@ -427,9 +427,13 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
                 });
             }
         } else if (current == SecureTransport.State.FAILED && state != SessionState.ENDED) {
-            if (reason == SecureTransport.FailureReason.CLOSED_BY_PEER) {
-                client.schedule(() -> end(Reason.FAILED_TRANSPORT.toString(), "the peer closed DTLS", false, true),
-                        PEER_CLOSE_GRACE);
+            if (reason == SecureTransport.FailureReason.CLOSED_BY_PEER
+                    || reason == SecureTransport.FailureReason.PROTOCOL_ERROR) {
+                // the peer closed DTLS or sent a fatal alert (e.g. it rejected our certificate): its
+                // session-terminate, which says why, is usually on its way through the server
+                String why = reason == SecureTransport.FailureReason.CLOSED_BY_PEER ? "the peer closed DTLS"
+                        : "DTLS failed: " + reason;
+                client.schedule(() -> end(Reason.FAILED_TRANSPORT.toString(), why, false, true), PEER_CLOSE_GRACE);
             } else if (reason == SecureTransport.FailureReason.FINGERPRINT_MISMATCH) {
                 end(Reason.SECURITY_ERROR.toString(), "the DTLS certificate does not match the fingerprint", false, true);
             } else {

@@ -164,6 +164,9 @@ public final class ConferenceClient implements AutoCloseable {
      *
      * @throws IllegalStateException when another Jingle set handler is registered on the connection
      */
+    private volatile java.util.function.UnaryOperator<org.chorus.jingle.SessionDescription> offerFilter =
+            java.util.function.UnaryOperator.identity();
+
     public ConferenceClient(XMPPConnection connection, ClientMedia media, Listener listener) {
         this.connection = Objects.requireNonNull(connection, "connection");
         this.media = Objects.requireNonNull(media, "media");
@@ -212,6 +215,14 @@ public final class ConferenceClient implements AutoCloseable {
     }
 
     /** The SSRC our RTCP (such as PLIs on forwarding sessions) is sent from. */
+    /**
+     * Changes what {@link #join} signals, without changing what the client does: for tests of a
+     * conference's own checks (for example a fingerprint that does not match the certificate).
+     */
+    public void setOfferFilter(java.util.function.UnaryOperator<org.chorus.jingle.SessionDescription> filter) {
+        this.offerFilter = Objects.requireNonNull(filter, "filter");
+    }
+
     public int rtcpSsrc() {
         return rtcpSsrc;
     }
@@ -264,7 +275,7 @@ public final class ConferenceClient implements AutoCloseable {
         String sid = UUID.randomUUID().toString();
         SendingSession session = newSendingSession(sid, conference, streams);
         sessions.put(sid, session);
-        JingleIQ initiate = JingleMessages.sessionInitiate(me, conference, sid, session.offer());
+        JingleIQ initiate = JingleMessages.sessionInitiate(me, conference, sid, offerFilter.apply(session.offer()));
         try {
             connection.sendIqRequestAndWaitForResponse(initiate);
         } catch (XMPPException.XMPPErrorException e) {
