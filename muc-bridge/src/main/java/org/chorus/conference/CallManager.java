@@ -38,6 +38,11 @@ public final class CallManager implements RoomListener {
     private final ScheduledExecutorService signalling;
     private final Clock clock;
     private final Duration noShowTimeout;
+    private Duration rejoinGrace = Duration.ZERO;
+    private Duration leaveDebounce = Duration.ZERO;
+    private boolean streamUp = true;
+    private long streamLostAt = Long.MIN_VALUE;
+    private long streamBackAt = Long.MIN_VALUE;
     private final Map<Room, Call> calls = new HashMap<>();
     private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -48,6 +53,35 @@ public final class CallManager implements RoomListener {
         this.signalling = signalling;
         this.clock = clock;
         this.noShowTimeout = noShowTimeout;
+    }
+
+    /**
+     * How long a participant who was missing when the gateway rejoined after a lost stream may take
+     * to come back (its client reconnecting after a server restart) before it leaves the call.
+     */
+    public void rejoinGrace(Duration grace) {
+        this.rejoinGrace = grace;
+    }
+
+    /**
+     * How long a plain room exit waits before it takes the member out of the call. When the XMPP
+     * server shuts down, it first sends every client's unavailable presence and only then drops the
+     * gateway's stream; waiting this long tells the two apart.
+     */
+    public void leaveDebounce(Duration debounce) {
+        this.leaveDebounce = debounce;
+    }
+
+    /** The gateway's XMPP stream dropped: departures seen around now are the server's doing. */
+    public void streamLost() {
+        streamUp = false;
+        streamLostAt = clock.millis();
+    }
+
+    /** The gateway's XMPP stream is back; members have {@link #rejoinGrace} from now to return. */
+    public void streamBack() {
+        streamUp = true;
+        streamBackAt = clock.millis();
     }
 
     public void addListener(CallListener listener) {
@@ -123,10 +157,55 @@ public final class CallManager implements RoomListener {
     @Override
     public void occupantLeft(Room room, Occupant occupant, LeaveReason reason) {
         Call call = calls.get(room);
-        if (call == null || occupant.realJid() == null) {
+        if (call == null || occupant.realJid() == null || call.participant(occupant.realJid()).isEmpty()) {
+            return;
+        }
+        boolean graceful = !rejoinGrace.isZero() && !rejoinGrace.isNegative();
+        if (graceful && (reason == LeaveReason.GONE_WHILE_DISCONNECTED || reason == LeaveReason.ROOM_CLOSED)) {
+            awaitReturn(room, occupant, clock.millis());
+            return;
+        }
+        if (reason == LeaveReason.LEFT && !leaveDebounce.isZero() && !leaveDebounce.isNegative()) {
+            long seen = clock.millis();
+            signalling.schedule(() -> {
+                if (room.occupantByRealJid(occupant.realJid()).isPresent()) {
+                    return;
+                }
+                if (graceful && (!streamUp || streamLostAt >= seen)) {
+                    awaitReturn(room, occupant, seen);
+                } else {
+                    leave(room, occupant.realJid(), Departure.GONE);
+                }
+            }, leaveDebounce.toMillis(), TimeUnit.MILLISECONDS);
             return;
         }
         leave(room, occupant.realJid(), Departure.from(reason));
+    }
+
+    /**
+     * A member went away with the server (a restart): media never stopped, and its client will
+     * reconnect, so it stays in the call until {@link #rejoinGrace} after the gateway is back.
+     */
+    private void awaitReturn(Room room, Occupant occupant, long since) {
+        log.info("{}: {} went away with the server; keeping it in the call for {} s after the reconnect",
+                room.jid(), occupant.nick(), rejoinGrace.toSeconds());
+        Runnable check = new Runnable() {
+            @Override
+            public void run() {
+                if (calls.get(room) == null || room.occupantByRealJid(occupant.realJid()).isPresent()) {
+                    return;
+                }
+                long now = clock.millis();
+                boolean graceOver = streamUp && now - Math.max(streamBackAt, since) >= rejoinGrace.toMillis();
+                boolean tooLong = now - since > rejoinGrace.toMillis() + Duration.ofMinutes(5).toMillis();
+                if (graceOver || tooLong) {
+                    leave(room, occupant.realJid(), Departure.GONE);
+                } else {
+                    signalling.schedule(this, 1, TimeUnit.SECONDS);
+                }
+            }
+        };
+        signalling.schedule(check, 1, TimeUnit.SECONDS);
     }
 
     @Override

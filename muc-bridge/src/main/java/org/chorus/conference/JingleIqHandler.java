@@ -1,9 +1,11 @@
 package org.chorus.conference;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.chorus.gateway.IqHandler;
-import java.util.Optional;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
 import org.chorus.muc.RoomRegistry;
@@ -36,6 +38,12 @@ public final class JingleIqHandler implements IqHandler {
     private final RoomRegistry rooms;
     private final CallAuthorizer authorizer;
     private final Sessions sessions;
+    /**
+     * Session-initiates still waiting for their room to be bound, by sender and sid, with the last
+     * IQ queued behind each. Clients trickle candidates right after the initiate, before its answer
+     * (PROTOCOL.md §11); those IQs wait for the session instead of finding none.
+     */
+    private final Map<String, CompletableFuture<IQ>> pending = new HashMap<>();
 
     public JingleIqHandler(ConferenceJids jids, RoomRegistry rooms, CallAuthorizer authorizer, Sessions sessions) {
         this.jids = jids;
@@ -64,15 +72,32 @@ public final class JingleIqHandler implements IqHandler {
         } catch (IllegalArgumentException e) {
             return done(Stanzas.error(iq, Condition.jid_malformed, e.getMessage()));
         }
+        String key = iq.getFrom() + " " + request.sid();
         if (!initiate) {
-            return done(sessions.onSessionIq(iq).orElseGet(() -> unknownSession(iq)));
+            CompletableFuture<IQ> before = pending.get(key);
+            if (before == null) {
+                return done(onSession(iq));
+            }
+            return queue(key, before.handle((answer, failure) -> onSession(iq)));
         }
         try {
             request.requireInitiateShape();
         } catch (JingleRequest.Malformed e) {
             return done(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
         }
-        return rooms.bind(roomJid).thenApply(room -> decide(iq, request, room));
+        CompletableFuture<IQ> answer = rooms.bind(roomJid).thenApply(room -> decide(iq, request, room));
+        return answer.isDone() ? answer : queue(key, answer);
+    }
+
+    private IQ onSession(IQ iq) {
+        return sessions.onSessionIq(iq).orElseGet(() -> unknownSession(iq));
+    }
+
+    /** Makes {@code step} the last IQ of a session that waits for its initiate, until it is answered. */
+    private CompletableFuture<IQ> queue(String key, CompletableFuture<IQ> step) {
+        pending.put(key, step);
+        step.whenComplete((answer, failure) -> pending.remove(key, step));
+        return step;
     }
 
     private IQ decide(IQ iq, JingleRequest request, Room room) {

@@ -70,6 +70,8 @@ public final class Gateway implements ConnectionListener {
         this.configuredRooms = config.rooms().stream().map(rooms::parseConfiguredRoom).toList();
         ActiveCalls calls = new ActiveCalls();
         this.callManager = new CallManager(rooms, calls, signalling, Clock.systemUTC(), config.noShowTimeout());
+        callManager.rejoinGrace(config.rejoinGrace());
+        callManager.leaveDebounce(config.leaveDebounce());
         roomEvents.add(callManager);
         this.sessionsGate = new SessionsGate();
         CommandCatalog commands = new CommandCatalog();
@@ -131,11 +133,13 @@ public final class Gateway implements ConnectionListener {
 
     @Override
     public void onConnected(boolean reconnected) {
+        callManager.streamBack();
         rooms.onConnected();
     }
 
     @Override
     public void onDisconnected() {
+        callManager.streamLost();
         rooms.onDisconnected();
         tracker.failAll(new IllegalStateException("the XMPP stream dropped"));
     }

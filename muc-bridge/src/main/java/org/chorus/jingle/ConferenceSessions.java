@@ -218,11 +218,18 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     // --- forwarding ---
 
-    /** Calls the new participant back once per other participant, and the others once for it. */
+    /**
+     * Calls the new participant back once per other participant, and the others once for it. Only
+     * members whose own call is already answered count (their leg has started, right after their
+     * session-accept): a member whose call is still waiting for its accept pairs up when its turn
+     * comes. So each pair is connected once, even when members call at the same moment, and nobody is
+     * called back before its own call is answered (PROTOCOL.md §11).
+     */
     private void connect(SendingSession joining, Call call) {
         List<SendingSession> others = new ArrayList<>();
         for (SendingSession s : senders.values()) {
-            if (s != joining && s.room() == joining.room() && s.state() != SessionState.ENDED) {
+            if (s != joining && s.room() == joining.room() && s.state() != SessionState.ENDED
+                    && s.leg().state() != MediaLeg.State.NEW) {
                 others.add(s);
             }
         }
