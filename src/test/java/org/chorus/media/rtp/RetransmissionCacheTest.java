@@ -200,17 +200,23 @@ class RetransmissionCacheTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong highest = new AtomicLong(-1);
         Thread sender = new Thread(() -> {
-            byte[] p = packet(SSRC, 0);
-            for (int i = 0; i < 300_000 && failure.get() == null; i++) {
-                int seq = i & 0xFFFF;
-                Rtp.setSequenceNumber(p, 0, seq);
-                int payload = Rtp.payloadOffset(p, 0, p.length);
-                p[payload] = (byte) seq;
-                p[payload + 1] = (byte) (seq >>> 8);
-                cache.insert(p, 0, p.length);
-                highest.set(i);
+            try {
+                byte[] p = packet(SSRC, 0);
+                for (int i = 0; i < 300_000 && failure.get() == null; i++) {
+                    int seq = i & 0xFFFF;
+                    Rtp.setSequenceNumber(p, 0, seq);
+                    int payload = Rtp.payloadOffset(p, 0, p.length);
+                    p[payload] = (byte) seq;
+                    p[payload + 1] = (byte) (seq >>> 8);
+                    cache.insert(p, 0, p.length);
+                    highest.set(i);
+                }
+            } catch (Throwable e) {
+                failure.compareAndSet(null, e);
+            } finally {
+                // whatever happens, the reader must stop too, or the test never ends
+                stop.set(true);
             }
-            stop.set(true);
         });
         Thread nacker = new Thread(() -> {
             try {
@@ -234,10 +240,14 @@ class RetransmissionCacheTest {
                 failure.compareAndSet(null, e);
             }
         });
+        sender.setDaemon(true);
+        nacker.setDaemon(true);
         sender.start();
         nacker.start();
-        sender.join();
-        nacker.join();
+        sender.join(60_000);
+        stop.set(true);
+        nacker.join(10_000);
+        assertThat(sender.isAlive() || nacker.isAlive()).as("both threads finished").isFalse();
 
         assertThat(failure.get()).isNull();
         cache.close();
