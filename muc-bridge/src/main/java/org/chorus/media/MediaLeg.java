@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import org.chorus.jingle.Candidate;
 import org.chorus.jingle.Fingerprint;
+import org.chorus.jingle.IceCandidates;
 import org.chorus.jingle.IceTransport;
 import org.chorus.jingle.LocalTransport;
 import org.chorus.media.dtls.DtlsFingerprint;
@@ -120,7 +121,7 @@ public final class MediaLeg {
 
     /** The gateway's ICE credentials, candidates and DTLS fingerprint, for the offer or the answer. */
     public LocalTransport localTransport() {
-        List<Candidate> candidates = ice.localCandidates().stream().map(Candidates::toJingle).toList();
+        List<Candidate> candidates = IceCandidates.toJingle(ice.localCandidates());
         return new LocalTransport(ice.localUfrag(), ice.localPassword(), plane.certificate().hashFunction(),
                 plane.certificate().fingerprint(), candidates);
     }
@@ -165,8 +166,7 @@ public final class MediaLeg {
 
     /** A trickled candidate; false when ICE cannot use it (TCP, port 9, another component). */
     public boolean addRemoteCandidate(Candidate candidate) {
-        org.chorus.media.ice.Candidate c = Candidates.toIce(candidate);
-        return c != null && ice.addRemoteCandidate(c);
+        return IceCandidates.toIce(candidate).map(ice::addRemoteCandidate).orElse(false);
     }
 
     public void remoteGatheringComplete() {

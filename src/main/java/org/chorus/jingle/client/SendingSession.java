@@ -1,5 +1,6 @@
 package org.chorus.jingle.client;
 
+import org.chorus.jingle.IceCandidates;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

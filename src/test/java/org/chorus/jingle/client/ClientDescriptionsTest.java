@@ -1,5 +1,6 @@
 package org.chorus.jingle.client;
 
+import org.chorus.jingle.IceCandidates;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

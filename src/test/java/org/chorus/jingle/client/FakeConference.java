@@ -1,5 +1,6 @@
 package org.chorus.jingle.client;
 
+import org.chorus.jingle.IceCandidates;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;

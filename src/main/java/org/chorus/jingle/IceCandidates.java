@@ -1,10 +1,9 @@
-package org.chorus.jingle.client;
+package org.chorus.jingle;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.chorus.jingle.Candidate;
 
 /**
  * Converts candidates between the Jingle model ({@link Candidate}, what XEP-0176 carries) and the ICE
