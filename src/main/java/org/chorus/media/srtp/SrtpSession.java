@@ -74,12 +74,12 @@ public final class SrtpSession implements AutoCloseable {
     private final Object receiveLock = new Object();
     private final Map<Integer, SrtpCryptoContext> rtpReceive = new HashMap<>();
     private final Map<Integer, SrtcpCryptoContext> rtcpReceive = new HashMap<>();
-    private final PacketBuffer receiveView = new PacketBuffer();
+    private final SrtpBufferView receiveView = new SrtpBufferView();
 
     /** Send state of one SSRC; protecting locks this object. */
     private static final class SendStream {
         final int ssrc;
-        final PacketBuffer view = new PacketBuffer();
+        final SrtpBufferView view = new SrtpBufferView();
         SrtpCryptoContext rtp;
         SrtcpCryptoContext rtcp;
 
@@ -323,7 +323,7 @@ public final class SrtpSession implements AutoCloseable {
     }
 
     /** The packet's new length; the offset never moves with the policies used here. */
-    private static int resultLength(PacketBuffer view, int off) {
+    private static int resultLength(SrtpBufferView view, int off) {
         if (view.getOffset() != off) {
             throw new IllegalStateException("jitsi-srtp moved the packet");
         }

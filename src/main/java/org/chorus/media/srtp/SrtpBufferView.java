@@ -10,13 +10,13 @@ import org.jitsi.utils.ByteArrayBuffer;
  *
  * <p>Not thread-safe: each instance is used under its owner's lock.
  */
-final class PacketBuffer implements ByteArrayBuffer {
+final class SrtpBufferView implements ByteArrayBuffer {
 
     private byte[] buffer;
     private int offset;
     private int length;
 
-    PacketBuffer wrap(byte[] buffer, int offset, int length) {
+    SrtpBufferView wrap(byte[] buffer, int offset, int length) {
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
