@@ -220,6 +220,29 @@ class JingleIqHandlerTest {
     }
 
     @Test
+    void candidatesTrickledWhileTheRoomIsBoundWaitForTheirInitiate() {
+        CompletableFuture<IQ> reply = initiateAndJoin(CALLABLE);
+        // browsers trickle right after the initiate, before its answer (PROTOCOL.md §11)
+        CompletableFuture<IQ> first = handler.handle(jingle("set", "team@av.example.org",
+                " action='transport-info' sid='s1'", "")).toCompletableFuture();
+        CompletableFuture<IQ> second = handler.handle(jingle("set", "team@av.example.org",
+                " action='session-info' sid='s1'", "")).toCompletableFuture();
+        IQ otherSession = answerNow(jingle("set", "team@av.example.org", " action='transport-info' sid='s2'", ""));
+
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+        assertThat(otherSession.getError().getApplicationConditionName()).isEqualTo("unknown-session");
+
+        muc.completeJoin(TEAM, "Call", member("alice", ALICE));
+
+        assertThat(reply.join().getType()).isEqualTo(IQ.Type.result);
+        assertThat(first).isDone();
+        assertThat(second).isDone();
+        assertThat(delegated).containsExactly("session transport-info",
+                "initiate team@conference.example.org alice " + ALICE, "session transport-info", "session session-info");
+    }
+
+    @Test
     void someoneNotInTheRoomIsForbidden() {
         CompletableFuture<IQ> reply = initiateAndJoin(CALLABLE);
 

@@ -1,0 +1,234 @@
+package org.chorus.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.chorus.gateway.GatewayTestAccess;
+import org.chorus.testing.ProsodyExtension;
+import org.chorus.testing.ProsodyServer;
+import org.chorus.testing.XmppTestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Three headless Chromium pages, each a StanzaJS client on Prosody's websocket, call the conference
+ * JID of a members-only room through the real gateway. Each must decode video frames and receive
+ * audio packets from each of the other two, per Jingle session as COIN attributes it, and never get
+ * its own stream back (PROTOCOL.md §5, §6, §11).
+ *
+ * <p>The browser side is {@code src/test/browser}: {@code run-call.mjs} (playwright-core driving
+ * Debian's {@code chromium} with fake media devices) serves {@code page.js} on loopback and prints
+ * one JSON line with what every page saw in {@code getStats}. Node, npm and Chromium are required:
+ * a machine without them fails this test ({@code bash config/run-tests.sh} installs them).
+ */
+@ExtendWith(ProsodyExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserCallEndToEndTest {
+    private static final Path BROWSER_DIR = Path.of(System.getProperty("basedir", ".")).resolve("src/test/browser");
+    private static final String CHROMIUM = System.getProperty("chorus.chromium", "/usr/bin/chromium");
+    /** {@code -Dchorus.browser.debug=true} logs every Jingle stanza the pages send and receive. */
+    private static final boolean DEBUG = Boolean.getBoolean("chorus.browser.debug");
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    private static final int MIN_FRAMES = 15;
+    private static final int MIN_AUDIO_PACKETS = 25;
+    private static final List<String> NAMES = List.of("alice", "bob", "carol");
+
+    private final ProsodyServer server;
+    private AutoCloseable gateway;
+    private XmppTestClient owner;
+
+    BrowserCallEndToEndTest(ProsodyServer server) {
+        this.server = server;
+    }
+
+    @BeforeAll
+    void setUp() throws Exception {
+        owner = XmppTestClient.connectNewUser(server, "owner");
+        gateway = GatewayTestAccess.start(server, List.of());
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (owner != null) {
+            owner.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 170, unit = TimeUnit.SECONDS)
+    void threeBrowsersEachReceiveTheOtherTwoAndNeverThemselves() throws Exception {
+        String node = requireExecutable("node");
+        assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium)").isExecutable();
+        installBrowserDependencies();
+
+        List<ProsodyServer.Account> accounts = NAMES.stream().map(server::newUser).toList();
+        owner.createMembersOnlyRoom("browsers", "owner", XmppTestClient.bareJids(accounts.toArray(ProsodyServer.Account[]::new)));
+        String room = "browsers@" + server.mucDomain();
+        String conference = "browsers@" + server.componentDomain();
+
+        List<String> command = new ArrayList<>(List.of(node, "run-call.mjs",
+                "--ws", server.websocketUrl(),
+                "--room", room,
+                "--conference", conference,
+                "--chromium", CHROMIUM,
+                "--timeout", Long.toString(CALL_TIMEOUT.toSeconds()),
+                "--min-frames", Integer.toString(MIN_FRAMES),
+                "--min-audio-packets", Integer.toString(MIN_AUDIO_PACKETS)));
+        if (DEBUG) {
+            command.add("--debug");
+        }
+        for (int i = 0; i < NAMES.size(); i++) {
+            ProsodyServer.Account a = accounts.get(i);
+            command.addAll(List.of("--participant", NAMES.get(i) + "," + a.jid() + "," + a.password()));
+        }
+        long start = System.nanoTime();
+        Config result = run(command);
+        System.out.printf("browser call took %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+
+        assertThat(result.getStringList("failures")).as("what the driver saw go wrong").isEmpty();
+        assertThat(result.getBoolean("ok")).isTrue();
+        Map<String, String> jidOf = new HashMap<>();
+        for (int i = 0; i < NAMES.size(); i++) {
+            jidOf.put(NAMES.get(i), accounts.get(i).jid().toLowerCase());
+        }
+        List<? extends Config> participants = result.getConfigList("participants");
+        assertThat(participants).extracting(p -> p.getString("nick")).containsExactlyInAnyOrderElementsOf(NAMES);
+        for (Config p : participants) {
+            String nick = p.getString("nick");
+            String own = jidOf.get(nick);
+            Set<String> others = jidOf.entrySet().stream().filter(e -> !e.getKey().equals(nick))
+                    .map(Map.Entry::getValue).collect(Collectors.toSet());
+            Map<String, Config> received = p.getConfigList("received").stream()
+                    .collect(Collectors.toMap(r -> r.getString("publisher"), Function.identity()));
+            assertThat(received.keySet()).as(nick + " receives streams from").isEqualTo(others);
+            for (String other : others) {
+                Config r = received.get(other);
+                assertThat(r.getInt("sessions")).as(other + "'s stream is offered to " + nick + " once").isEqualTo(1);
+                assertThat(r.getInt("framesDecoded")).as(nick + " decodes video from " + other).isGreaterThanOrEqualTo(MIN_FRAMES);
+                assertThat(r.getInt("audioPacketsReceived")).as(nick + " receives audio from " + other)
+                        .isGreaterThanOrEqualTo(MIN_AUDIO_PACKETS);
+            }
+            List<String> publishers = p.getConfigList("incoming").stream()
+                    .map(s -> s.hasPath("publisher") ? s.getString("publisher").toLowerCase() : "(no COIN user)")
+                    .toList();
+            assertThat(publishers).as(nick + "'s sessions name their publishers by COIN").allMatch(others::contains)
+                    .doesNotContain(own);
+            assertThat(p.getBoolean("ownStreamReceived")).as(nick + " gets its own stream back").isFalse();
+            Set<Long> ownSsrcs = p.getLongList("ownSsrcs").stream().collect(Collectors.toSet());
+            assertThat(ownSsrcs).as(nick + " sends").isNotEmpty();
+            for (Config r : received.values()) {
+                assertThat(r.getLongList("videoSsrcs")).as(nick + " receives none of its own SSRCs").doesNotContainAnyElementsOf(ownSsrcs);
+                assertThat(r.getLongList("audioSsrcs")).as(nick + " receives none of its own SSRCs").doesNotContainAnyElementsOf(ownSsrcs);
+            }
+        }
+    }
+
+    /** Runs the driver; its stderr (the pages' consoles) goes to this test's output. */
+    private Config run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).directory(BROWSER_DIR.toFile()).start();
+        Thread stderr = new Thread(() -> copyLines(process, false), "browser-driver-stderr");
+        stderr.setDaemon(true);
+        stderr.start();
+        List<String> stdout = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    synchronized (stdout) {
+                        stdout.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "browser-driver-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        if (!process.waitFor(CALL_TIMEOUT.toSeconds() + 45, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            fail("the browser driver did not finish in time");
+        }
+        reader.join(5_000);
+        stderr.join(5_000);
+        Optional<String> json;
+        synchronized (stdout) {
+            stdout.forEach(line -> System.out.println("driver: " + line));
+            json = stdout.stream().filter(line -> line.startsWith("{")).reduce((a, b) -> b);
+        }
+        assertThat(json).as("the driver's JSON result (exit code " + process.exitValue() + ")").isPresent();
+        Config result = ConfigFactory.parseString(json.get(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
+        if (process.exitValue() != 0) {
+            fail("the browser call failed (exit code " + process.exitValue() + "): " + result.getStringList("failures"));
+        }
+        return result;
+    }
+
+    private static void copyLines(Process process, boolean out) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                out ? process.getInputStream() : process.getErrorStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                System.out.println("browser: " + line);
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    /** {@code npm ci} when the harness's packages are not installed yet (config/run-tests.sh installs them first). */
+    private static void installBrowserDependencies() throws Exception {
+        Path modules = BROWSER_DIR.resolve("node_modules");
+        if (List.of("playwright-core", "stanza", "esbuild", "events").stream().allMatch(m -> Files.isDirectory(modules.resolve(m)))) {
+            return;
+        }
+        String npm = requireExecutable("npm");
+        Process process = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund")
+                .directory(BROWSER_DIR.toFile()).redirectErrorStream(true).start();
+        Thread copy = new Thread(() -> copyLines(process, true), "npm-ci");
+        copy.setDaemon(true);
+        copy.start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            fail("npm ci in " + BROWSER_DIR + " did not finish in 5 minutes");
+        }
+        copy.join(5_000);
+        assertThat(process.exitValue()).as("npm ci in " + BROWSER_DIR).isZero();
+    }
+
+    private static String requireExecutable(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return fail(name + " is not installed (bash config/run-tests.sh installs it with apt-get)");
+    }
+}
