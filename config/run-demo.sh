@@ -16,6 +16,9 @@ missing=()
 command -v prosody >/dev/null || missing+=(prosody)
 command -v mvn >/dev/null || missing+=(maven)
 command -v javac >/dev/null && javac -version 2>&1 | grep -Eq 'javac (1[7-9]|[2-9][0-9])' || missing+=(openjdk-17-jdk-headless)
+# the call page for browser tabs is bundled and served with Node.js
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 fresh_prosody=no
 if [ ${#missing[@]} -gt 0 ]; then
   say "Installing ${missing[*]}"
@@ -56,8 +59,10 @@ chmod 600 "$demo/prosody.cfg.lua"
 cfg="$demo/prosody.cfg.lua"
 
 gateway_pid=""
+page_pid=""
 cleanup() {
   trap "" INT TERM; trap - EXIT
+  [ -n "$page_pid" ] && kill "$page_pid" 2>/dev/null || true
   [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
   prosodyctl --config "$cfg" stop >/dev/null 2>&1 || true
   echo; echo "Demo stopped."
@@ -102,6 +107,21 @@ gateway_pid=$!
 for _ in $(seq 1 50); do grep -q "joined as" "$demo/gateway.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "joined as" "$demo/gateway.log" || { echo "The gateway did not join the room:"; tail -5 "$demo/gateway.log"; exit 1; }
 
+# --- 6. the call page for browser tabs ------------------------------------------------------
+page_port="${CHORUS_DEMO_PAGE_PORT:-8080}"
+browser="$here/muc-bridge/src/test/browser"
+if [ ! -f "$browser/node_modules/.package-lock.json" ] \
+    || [ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then
+  say "Installing the call page's npm packages"
+  (cd "$browser" && npm ci --no-audit --no-fund --silent)
+fi
+node "$browser/serve-demo.mjs" "$page_port" > "$demo/page.log" 2>&1 &
+page_pid=$!
+page_url() {
+  printf 'http://127.0.0.1:%s/?ws=ws://127.0.0.1:%s/xmpp-websocket&jid=%s@localhost&password=%s&room=demo@conference.localhost&nick=%s&conference=demo@av.localhost' \
+    "$page_port" "$http" "$1" "$(cat "$demo/$1.password")" "$1"
+}
+
 cat <<INFO
 
 Chorus demo is running.
@@ -112,6 +132,11 @@ Chorus demo is running.
   call it at      demo@av.localhost   (service discovery on av.localhost shows conference/audio-video)
   logs            $demo/gateway.log  $demo/prosody.log
   restart Prosody prosodyctl --config $cfg restart    (the gateway reconnects by itself)
+
+Call from two browser tabs on this machine (allow the camera and microphone):
+  alice  $(page_url alice)
+  bob    $(page_url bob)
+Or from any XMPP client with Jingle A/V: log in as alice or bob, enter the room, call demo@av.localhost.
 Press Ctrl-C to stop.
 INFO
 wait "$gateway_pid"

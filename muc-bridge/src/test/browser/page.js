@@ -110,6 +110,7 @@ client.on('session:started', async () => {
       audio: true,
       video: { width: 320, height: 240, frameRate: 15 },
     });
+    showTile('self', `${config.nick} (you)`, media, true);
     const session = client.jingle.createMediaSession(config.conference);
     // a conference call only sends (PROTOCOL.md §5): every content has senders='initiator'
     for (const track of media.getTracks()) {
@@ -152,8 +153,38 @@ client.on('jingle:incoming', (session) => {
     ended: false,
     reason: null,
   });
+  // StanzaJS applies the offer before it tells about the session, so the tracks may be there already
+  const label = (user && user.displayText) || publisher || 'someone';
+  const remote = new MediaStream(session.pc.getReceivers().map((r) => r.track).filter(Boolean));
+  showTile(session.sid, label, remote, false);
+  session.pc.addEventListener('track', (event) => {
+    if (!remote.getTracks().includes(event.track)) {
+      remote.addTrack(event.track);
+    }
+  });
   session.accept().catch((err) => fail(`accepting ${session.sid}`, err));
 });
+
+/** A video tile for a person, so that the page is usable by people as well as by the test driver. */
+function showTile(id, label, stream, muted) {
+  let tile = document.getElementById(`tile-${id}`);
+  if (!tile) {
+    tile = document.createElement('figure');
+    tile.id = `tile-${id}`;
+    const video = document.createElement('video');
+    video.autoplay = true;
+    video.playsInline = true;
+    video.muted = muted;
+    const caption = document.createElement('figcaption');
+    caption.textContent = label;
+    tile.append(video, caption);
+    document.getElementById('tiles').append(tile);
+  }
+  const video = tile.querySelector('video');
+  if (video.srcObject !== stream) {
+    video.srcObject = stream;
+  }
+}
 
 client.on('jingle:terminated', (session, reason) => {
   const condition = reason && reason.condition;
@@ -161,6 +192,8 @@ client.on('jingle:terminated', (session, reason) => {
   if (entry) {
     entry.ended = true;
     entry.reason = condition || null;
+    const tile = document.getElementById(`tile-${session.sid}`);
+    if (tile) tile.remove();
   }
   log('session ended', session.sid, condition, reason && reason.text ? reason.text : '');
   if (session === state.outgoing) {
