@@ -131,8 +131,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             }
             send(JingleMessages.sessionAccept(conference(room), smack(member), sid, negotiated, leg.localTransport()));
             leg.start();
-            Call joined = calls.join(room, occupant, member);
-            connect(session, joined);
+            calls.join(room, occupant, member);
+            // the member is called back once its own session is secure (see secure())
         });
         return IQ.createResultIQ(iq);
     }
@@ -219,17 +219,17 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     // --- forwarding ---
 
     /**
-     * Calls the new participant back once per other participant, and the others once for it. Only
-     * members whose own call is already answered count (their leg has started, right after their
-     * session-accept): a member whose call is still waiting for its accept pairs up when its turn
-     * comes. So each pair is connected once, even when members call at the same moment, and nobody is
-     * called back before its own call is answered (PROTOCOL.md §11).
+     * Calls a participant back once per other participant, and the others once for it, when its own
+     * session has become secure. Only members whose own session is secure count: a member still
+     * connecting pairs up when its turn comes. So each pair is connected once, even when members call
+     * at the same moment, and nobody is called back before it has processed the answer to its own
+     * call: a browser that still waits for that answer refuses a call-back with
+     * {@code <conflict/><tie-break/>} (PROTOCOL.md §11).
      */
     private void connect(SendingSession joining, Call call) {
         List<SendingSession> others = new ArrayList<>();
         for (SendingSession s : senders.values()) {
-            if (s != joining && s.room() == joining.room() && s.state() != SessionState.ENDED
-                    && s.leg().state() != MediaLeg.State.NEW) {
+            if (s != joining && s.room() == joining.room() && s.state() == SessionState.ACTIVE) {
                 others.add(s);
             }
         }
@@ -240,7 +240,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     }
 
     private void offer(SendingSession source, JID receiver, Call call) {
-        if (declined.contains(new Declined(call.id(), receiver, source.peer()))) {
+        offer(source, receiver, call, 0);
+    }
+
+    private void offer(SendingSession source, JID receiver, Call call, int attempt) {
+        if (declined.contains(new Declined(call.id(), receiver, source.peer())) || source.state() == SessionState.ENDED
+                || calls.activeCall(source.room()).orElse(null) != call) {
             return;
         }
         Room room = source.room();
@@ -266,6 +271,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
                 log.info("{}: {} refused {}'s stream: {}", room.jid(), receiver, source.nick(),
                         failure != null ? failure.getMessage() : Stanzas.describeError(answer));
                 close(session);
+                boolean tieBreak = answer != null && answer.getError() != null
+                        && answer.getError().getCondition() == PacketError.Condition.conflict;
+                if (tieBreak && attempt < 3) {
+                    // the receiver was still busy with another session of ours: offer again shortly
+                    signalling.schedule(() -> offer(source, receiver, call, attempt + 1), 500L * (attempt + 1),
+                            TimeUnit.MILLISECONDS);
+                }
             }
         });
     }
@@ -281,6 +293,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         if (session instanceof ForwardingSession f) {
             // a new receiver starts mid-GOP: ask the sender for a keyframe
             f.source().publisher().requestKeyframe();
+        } else if (session instanceof SendingSession s) {
+            calls.activeCall(s.room()).ifPresent(call -> connect(s, call));
         }
     }
 
