@@ -1,0 +1,51 @@
+package org.chorus.bench;
+
+import java.util.List;
+
+/**
+ * One system's figures from one run.
+ *
+ * @param idle what the system used with every member connected and no media flowing
+ * @param heapAfter the live heap after every member left; null when not measured
+ */
+record Result(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle, long received,
+        long expected, long p50Nanos, long p99Nanos, long maxNanos, ProcStats.Heap heapEmpty, ProcStats.Heap heapFull,
+        ProcStats.Heap heapAfter, List<String> notes) {
+
+    static Result of(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle,
+            Receipts receipts, ProcStats.Heap heapEmpty, ProcStats.Heap heapFull, ProcStats.Heap heapAfter,
+            List<String> notes) {
+        long expected = window.sentMeasured() * (config.participants() - 1);
+        return new Result(system, config, window, idle, receipts.measured.sum(), expected,
+                receipts.latency.percentileNanos(0.50), receipts.latency.percentileNanos(0.99),
+                receipts.latency.maxNanos(), heapEmpty, heapFull, heapAfter, notes);
+    }
+
+    /** Packets delivered to the receivers a second, over the window. */
+    double forwardedPps() {
+        return received / window.seconds();
+    }
+
+    double packetsPerCpuSecond() {
+        return window.targetCpuSeconds() == 0 ? Double.NaN : received / window.targetCpuSeconds();
+    }
+
+    /** CPU microseconds the system spent per delivered packet. */
+    double cpuMicrosPerPacket() {
+        return received == 0 ? Double.NaN : window.targetCpuSeconds() * 1e6 / received;
+    }
+
+    /** The same, without the CPU the established call costs when idle (timers, consent checks). */
+    double marginalCpuMicrosPerPacket() {
+        double busy = window.targetCpuSeconds() - idle.cpuShare() * window.seconds();
+        return received == 0 ? Double.NaN : busy * 1e6 / received;
+    }
+
+    double lossPercent() {
+        return expected == 0 ? 0 : 100.0 * (expected - received) / expected;
+    }
+
+    double heapPerParticipantKib() {
+        return (heapFull.bytes() - heapEmpty.bytes()) / 1024.0 / config.participants();
+    }
+}
