@@ -73,7 +73,7 @@ final class Measurement {
         Thread.sleep(1000); // packets still on their way
         long targetDrops1 = ProcStats.udpDrops(targetPid);
         long selfDrops1 = ProcStats.udpDrops(ProcStats.self());
-        traffic.close();
+        traffic.stop();
         Thread.sleep(300);
         double tick = ProcStats.TICKS_PER_SECOND;
         return new Window((t1 - t0) / 1e9, (target1 - target0) / tick, ProcStats.byThreadGroup(threads0, threads1),

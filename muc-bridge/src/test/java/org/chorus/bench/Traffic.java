@@ -9,7 +9,7 @@ import java.util.concurrent.locks.LockSupport;
  * without one). The senders' schedules are staggered across the interval so that their bursts do
  * not coincide. A sender that falls behind (the thread was descheduled) catches up at once.
  */
-final class Traffic implements AutoCloseable {
+final class Traffic {
 
     /** One sender's way out: into SRTP and the gateway, or plain to the relay. */
     interface Sender {
@@ -51,14 +51,13 @@ final class Traffic implements AutoCloseable {
     }
 
     /** Stops and waits for the thread; the counters are readable afterwards. */
-    @Override
-    public void close() throws InterruptedException {
+    void stop() throws InterruptedException {
         stopped = true;
         LockSupport.unpark(thread);
         thread.join(10_000);
     }
 
-    /** Packets the stack accepted during the measured window, per sender. After {@link #close()}. */
+    /** Packets the stack accepted during the measured window, per sender. After {@link #stop()}. */
     long sentMeasured(int sender) {
         return sentMeasured[sender];
     }
@@ -75,12 +74,12 @@ final class Traffic implements AutoCloseable {
         return n;
     }
 
-    /** Packets the stack refused (not secure, or a send error). After {@link #close()}. */
+    /** Packets the stack refused (not secure, or a send error). After {@link #stop()}. */
     long refused() {
         return refused;
     }
 
-    /** The longest a packet left after its scheduled time, in the measured window. After {@link #close()}. */
+    /** The longest a packet left after its scheduled time, in the measured window. After {@link #stop()}. */
     long maxLagNanos() {
         return maxLagNanos;
     }
