@@ -175,6 +175,11 @@ public record IceSettings(
             p.put("ice4j.harvest.allowed-addresses." + i, allowed.get(i));
         }
         p.put("ice4j.consent-freshness.interval", consentInterval.toMillis() + "ms");
+        // ice4j moves an agent to TERMINATED 3 s after it completes; from then on it answers the
+        // peer's consent checks on some shared-port legs with 403 ("cannot add new remote
+        // candidates"), and those legs lose consent after about 30 s. Candidates on the shared
+        // port are cheap, and IceSession frees the agent when the session ends, so never terminate.
+        p.put("ice4j.ice.termination-delay", "1000 days");
         if (advertisedAddress != null) {
             p.put("ice4j.harvest.mapping.static-mappings.0.local-address", bindAddress.getHostAddress());
             p.put("ice4j.harvest.mapping.static-mappings.0.public-address", advertisedAddress.getHostAddress());

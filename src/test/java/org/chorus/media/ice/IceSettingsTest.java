@@ -23,7 +23,8 @@ class IceSettingsTest {
                 entry("ice4j.harvest.allowed-addresses.0", "127.0.0.1"),
                 entry("ice4j.harvest.mapping.aws.enabled", "false"),
                 entry("ice4j.harvest.udp.use-dynamic-ports", "false"),
-                entry("ice4j.harvest.use-ipv6", "false"));
+                entry("ice4j.harvest.use-ipv6", "false"),
+                entry("ice4j.ice.termination-delay", "1000 days"));
     }
 
     @Test
