@@ -1,8 +1,8 @@
 package org.chorus.media;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.chorus.jingle.MediaContent;
 import org.chorus.jingle.MediaType;
@@ -24,11 +24,11 @@ public final class Publisher implements MediaLeg.PacketSink {
     private final MediaPlane plane;
     private final MediaLeg leg;
     private final NegotiatedSession session;
-    private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+    /** Copy-on-write by hand: the hot path reads the array without a lock and without allocating. */
+    private volatile Subscription[] subscriptions = new Subscription[0];
     private final RetransmissionCache cache;
     private final KeyframeRequestLimiter keyframes = new KeyframeRequestLimiter();
     private final int[] videoSsrcs;
-    private final Set<Long> knownSsrcs;
 
     public Publisher(MediaPlane plane, MediaLeg leg, NegotiatedSession session) {
         this.plane = plane;
@@ -40,8 +40,6 @@ public final class Publisher implements MediaLeg.PacketSink {
                 .flatMap(c -> primarySsrcs(c).stream())
                 .mapToInt(Long::intValue)
                 .toArray();
-        this.knownSsrcs = session.contents().stream().flatMap(c -> c.sources().stream()).map(Source::ssrc)
-                .collect(Collectors.toUnmodifiableSet());
         leg.setSink(this);
     }
 
@@ -53,12 +51,14 @@ public final class Publisher implements MediaLeg.PacketSink {
         return leg;
     }
 
-    public void add(Subscription subscription) {
-        subscriptions.add(subscription);
+    public synchronized void add(Subscription subscription) {
+        Subscription[] now = Arrays.copyOf(subscriptions, subscriptions.length + 1);
+        now[now.length - 1] = subscription;
+        subscriptions = now;
     }
 
-    public void remove(Subscription subscription) {
-        subscriptions.remove(subscription);
+    public synchronized void remove(Subscription subscription) {
+        subscriptions = Arrays.stream(subscriptions).filter(s -> s != subscription).toArray(Subscription[]::new);
     }
 
     RetransmissionCache cache() {
@@ -73,22 +73,24 @@ public final class Publisher implements MediaLeg.PacketSink {
             return;
         }
         PacketBuffer packet = plane.pool().acquire().copyFrom(buffer, offset, length);
-        cache.insert(packet);
-        Object[] targets = subscriptions.toArray();
+        if (isVideo(Rtp.ssrc(buffer, offset))) {
+            cache.insert(packet); // only video is negotiated with NACK
+        }
+        Subscription[] targets = subscriptions;
         if (targets.length == 0) {
             packet.release();
             return;
         }
         for (int i = 0; i < targets.length; i++) {
             PacketBuffer own = i == targets.length - 1 ? packet : packet.copy();
-            ((Subscription) targets[i]).forward(own);
+            targets[i].forward(own);
         }
     }
 
     @Override
     public void rtcp(byte[] buffer, int offset, int length) {
         // sender reports keep the receivers' lip sync and round-trip estimates right
-        if (!Rtcp.isValidCompound(buffer, offset, length) || subscriptions.isEmpty()
+        if (!Rtcp.isValidCompound(buffer, offset, length) || subscriptions.length == 0
                 || length > PacketBuffer.MAX_PACKET_SIZE) {
             return;
         }
@@ -142,12 +144,17 @@ public final class Publisher implements MediaLeg.PacketSink {
         leg.sendRtcp(nack);
     }
 
-    boolean sends(long ssrc) {
-        return knownSsrcs.contains(ssrc);
+    private boolean isVideo(int ssrc) {
+        for (int v : videoSsrcs) {
+            if (v == ssrc) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void close() {
-        subscriptions.clear();
+        subscriptions = new Subscription[0];
         cache.close();
     }
 
