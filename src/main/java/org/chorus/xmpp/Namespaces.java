@@ -23,5 +23,6 @@ public final class Namespaces {
     public static final String JINGLE_MUC_MESSAGE = "urn:xmpp:jingle-muc-message:0";
     public static final String HINTS = "urn:xmpp:hints";
     public static final String JIBRI = "http://jitsi.org/protocol/jibri";
+    public static final String HEALTH = "http://jitsi.org/protocol/health";
     public static final String COIN = "urn:xmpp:coin:1";
 }

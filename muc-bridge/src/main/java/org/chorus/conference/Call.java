@@ -67,8 +67,13 @@ public final class Call {
         return created;
     }
 
+    /** {@code off}, or the recording mode ({@code file}, {@code stream}) while the call is recorded. */
     public String recording() {
         return recording;
+    }
+
+    void recording(String recording) {
+        this.recording = recording;
     }
 
     public Collection<Participant> participants() {

@@ -277,14 +277,26 @@ public final class CallManager implements RoomListener {
         calls.remove(call.room());
         Duration duration = call.duration(clock.instant());
         rooms.send(call.room(), CallAnnouncements.ended(call, reason, duration));
-        rooms.presenceExtension(call.room(), null);
+        rooms.presenceExtension(call.room(), "call", null);
         directory.remove(call.room().conferenceJid());
         listeners.forEach(l -> l.callEnded(call, reason));
         log.info("{}: call {} ended ({}, {} s)", call.room().jid(), call.id(), reason.toXmpp(), duration.toSeconds());
     }
 
+    /**
+     * Sets the {@code recording} attribute of the room's {@code <call>} presence (PROTOCOL.md §4,
+     * §10): {@code off}, {@code file} or {@code stream}. No effect without an active call.
+     */
+    public void recording(Room room, String recording) {
+        Call call = calls.get(room);
+        if (call != null && !call.recording().equals(recording)) {
+            call.recording(recording);
+            publish(call);
+        }
+    }
+
     private void publish(Call call) {
-        rooms.presenceExtension(call.room(), CallAnnouncements.presence(call, call.room().conferenceJid()));
+        rooms.presenceExtension(call.room(), "call", CallAnnouncements.presence(call, call.room().conferenceJid()));
         directory.put(new ActiveCalls.CallInfo(call.id(), call.room().conferenceJid(), call.room().jid(),
                 call.started(), call.participants().size(), call.recording()));
     }

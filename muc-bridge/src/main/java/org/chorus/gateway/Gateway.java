@@ -19,7 +19,13 @@ import org.chorus.conference.CallManager;
 import org.chorus.conference.EndReason;
 import org.chorus.conference.ConferenceJids;
 import org.chorus.conference.JingleIqHandler;
+import org.chorus.command.AdHocCommands;
 import org.chorus.disco.CommandCatalog;
+import org.chorus.recording.Brewery;
+import org.chorus.recording.JibriIqHandler;
+import org.chorus.recording.RecordCommand;
+import org.chorus.recording.RecorderPool;
+import org.chorus.recording.RecordingManager;
 import org.chorus.disco.DiscoInfoHandler;
 import org.chorus.disco.DiscoItemsHandler;
 import org.chorus.disco.PingVersionHandlers;
@@ -52,6 +58,8 @@ public final class Gateway implements ConnectionListener {
     private final List<JID> configuredRooms;
     private final CallManager callManager;
     private final SessionsGate sessionsGate;
+    private final RecordingManager recordings;
+    private final Brewery brewery;
     private MediaPlane media;
     private ConferenceSessions sessions;
 
@@ -75,7 +83,20 @@ public final class Gateway implements ConnectionListener {
         roomEvents.add(callManager);
         this.sessionsGate = new SessionsGate();
         CommandCatalog commands = new CommandCatalog();
+        RecorderPool recorders = new RecorderPool();
+        GatewayConfig.Recording rec = config.recording();
+        this.recordings = new RecordingManager(recorders, tracker, rooms, callManager, new RecorderCallsGate(),
+                signalling, new RecordingManager.Settings(rec.pendingTimeout(), rec.maxAttempts(), rec.stopTimeout()));
+        callManager.addListener(recordings);
+        this.brewery = rec.brewery() == null ? null
+                : new Brewery(new JID(rec.brewery()), config.nick(), new JID(null, config.domain(), "brewery"),
+                        connection, recorders, recordings::recorderGone);
+        AdHocCommands adHoc = new AdHocCommands(jids, rooms, commands)
+                .register(new RecordCommand(recordings, rec.defaultLayout()));
         this.router = new StanzaRouter(connection, tracker, rooms)
+                .otherPresence(p -> brewery != null && brewery.onPresence(p))
+                .handle(Namespaces.COMMANDS, adHoc)
+                .handle(Namespaces.JIBRI, new JibriIqHandler(jids, rooms, recordings, rec.defaultLayout()))
                 .handle(Namespaces.DISCO_INFO, new DiscoInfoHandler(jids, rooms, calls))
                 .handle(Namespaces.DISCO_ITEMS, new DiscoItemsHandler(jids, rooms, calls, commands))
                 .handle(Namespaces.PING, PingVersionHandlers.ping())
@@ -111,7 +132,11 @@ public final class Gateway implements ConnectionListener {
         }
         log.info("Stopping: leaving rooms and closing the stream");
         runOnSignalling(() -> {
+            recordings.stopAll();
             callManager.endAll(EndReason.SHUTDOWN);
+            if (brewery != null) {
+                brewery.leave();
+            }
             rooms.leaveAll();
         });
         connection.stop();
@@ -135,6 +160,9 @@ public final class Gateway implements ConnectionListener {
     public void onConnected(boolean reconnected) {
         callManager.streamBack();
         rooms.onConnected();
+        if (brewery != null) {
+            brewery.join();
+        }
     }
 
     @Override
@@ -147,6 +175,23 @@ public final class Gateway implements ConnectionListener {
     @Override
     public void onPacket(Packet packet) {
         router.route(packet);
+    }
+
+    /** Recorders reach the media plane once it is open. */
+    private final class RecorderCallsGate implements RecordingManager.RecorderCalls {
+        @Override
+        public void addRecorder(Room room, JID recorder) {
+            if (sessions != null) {
+                sessions.addRecorder(room, recorder);
+            }
+        }
+
+        @Override
+        public void removeRecorder(Room room, JID recorder) {
+            if (sessions != null) {
+                sessions.removeRecorder(room, recorder);
+            }
+        }
     }
 
     /** Until the media plane is open, calls are answered as if the gateway could not take them. */

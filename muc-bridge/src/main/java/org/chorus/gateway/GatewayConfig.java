@@ -32,7 +32,20 @@ public record GatewayConfig(
         boolean allowLoopback,
         Duration consentInterval,
         long rembBitrate,
-        Path dataDir) {
+        Path dataDir,
+        Recording recording) {
+
+    /**
+     * Recording settings (PROTOCOL.md §10).
+     *
+     * @param brewery        the brewery room's JID, or null when recording is off
+     * @param pendingTimeout how long a recorder may take to start writing before another is tried
+     * @param maxAttempts    how many recorders one recording tries
+     * @param stopTimeout    how long a stop waits for the recorder's final status
+     * @param defaultLayout  {@code tracks} or {@code grid}, for requests that name none
+     */
+    public record Recording(String brewery, Duration pendingTimeout, int maxAttempts, Duration stopTimeout,
+            String defaultLayout) {}
 
     public static GatewayConfig from(Config c) {
         String secret = c.getString("xmpp.secret");
@@ -82,7 +95,29 @@ public record GatewayConfig(
                 c.getBoolean("media.allow-loopback"),
                 c.getDuration("media.consent-interval"),
                 c.getLong("media.remb-bitrate"),
-                Path.of(c.getString("data-dir")));
+                Path.of(c.getString("data-dir")),
+                recording(c));
+    }
+
+    private static Recording recording(Config c) {
+        String brewery = c.getString("recording.brewery").trim();
+        if (!brewery.isEmpty()) {
+            try {
+                JID jid = new JID(brewery);
+                if (jid.getNode() == null || jid.getResource() != null) {
+                    throw new IllegalArgumentException("not a bare room JID");
+                }
+                brewery = jid.toBareJID();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(c.origin(), "chorus.recording.brewery", "not a room JID: " + brewery);
+            }
+        }
+        String layout = c.getString("recording.default-layout").trim();
+        if (!layout.equals("tracks") && !layout.equals("grid")) {
+            throw new ConfigException.BadValue(c.origin(), "chorus.recording.default-layout", "must be tracks or grid");
+        }
+        return new Recording(brewery.isEmpty() ? null : brewery, c.getDuration("recording.pending-timeout"),
+                positive(c, "recording.max-attempts"), c.getDuration("recording.stop-timeout"), layout);
     }
 
     private static int positive(Config c, String key) {

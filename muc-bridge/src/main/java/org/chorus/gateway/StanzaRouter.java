@@ -28,6 +28,7 @@ public final class StanzaRouter {
     private final IqTracker tracker;
     private final RoomRegistry rooms;
     private final Map<String, IqHandler> handlers = new HashMap<>();
+    private java.util.function.Predicate<Presence> otherPresence = p -> false;
 
     public StanzaRouter(StanzaSink sink, IqTracker tracker, RoomRegistry rooms) {
         this.sink = sink;
@@ -40,12 +41,20 @@ public final class StanzaRouter {
         return this;
     }
 
+    /** Presences that concern no bound room go here (the recorders' brewery). */
+    public StanzaRouter otherPresence(java.util.function.Predicate<Presence> handler) {
+        this.otherPresence = handler;
+        return this;
+    }
+
     public void route(Packet packet) {
         try {
             if (packet instanceof IQ iq) {
                 routeIq(iq);
             } else if (packet instanceof Presence presence) {
-                rooms.onPresence(presence);
+                if (!rooms.onPresence(presence)) {
+                    otherPresence.test(presence);
+                }
             } else if (packet instanceof Message message) {
                 rooms.onMessage(message);
             }

@@ -26,6 +26,7 @@ import org.chorus.media.Subscription;
 import org.chorus.media.dtls.DtlsRole;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
+import org.chorus.recording.RecordingManager;
 import org.chorus.xmpp.Stanzas;
 import org.jitsi.xmpp.extensions.jingle.JingleAction;
 import org.jitsi.xmpp.extensions.jingle.JingleIQ;
@@ -44,7 +45,7 @@ import org.xmpp.packet.PacketError.Condition;
  * trickle, accept and terminate; and the ends that departures, failures and silence bring.
  * Confined to the signalling thread, except for media, which the legs carry on the ICE thread.
  */
-public final class ConferenceSessions implements CallListener, MediaLeg.Listener {
+public final class ConferenceSessions implements CallListener, MediaLeg.Listener, RecordingManager.RecorderCalls {
     private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
     private static final Duration PEER_CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -63,6 +64,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private final Map<MediaLeg, GatewaySession> byLeg = new HashMap<>();
     private final Map<JID, SendingSession> senders = new HashMap<>();
     private final Set<Declined> declined = new HashSet<>();
+    /** Recorders of each room: receive-only peers, called once per participant (PROTOCOL.md §10). */
+    private final Map<Room, Set<JID>> recorders = new HashMap<>();
 
     public ConferenceSessions(MediaPlane plane, Negotiation negotiation, CallManager calls, IqTracker tracker,
             ScheduledExecutorService signalling, Limits limits) {
@@ -237,6 +240,41 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             offer(other, joining.peer(), call);
             offer(joining, other.peer(), call);
         }
+        for (JID recorder : recorders.getOrDefault(joining.room(), Set.of())) {
+            offer(joining, recorder, call);
+        }
+    }
+
+    // --- recorders ---
+
+    @Override
+    public void addRecorder(Room room, JID recorder) {
+        Optional<Call> call = calls.activeCall(room);
+        if (call.isEmpty() || !recorders.computeIfAbsent(room, r -> new HashSet<>()).add(recorder)) {
+            return;
+        }
+        log.info("{}: calling recorder {}", room.jid(), recorder);
+        for (SendingSession s : new ArrayList<>(senders.values())) {
+            if (s.room() == room && s.state() == SessionState.ACTIVE) {
+                offer(s, recorder, call.get());
+            }
+        }
+    }
+
+    @Override
+    public void removeRecorder(Room room, JID recorder) {
+        Set<JID> set = recorders.get(room);
+        if (set == null || !set.remove(recorder)) {
+            return;
+        }
+        if (set.isEmpty()) {
+            recorders.remove(room);
+        }
+        for (GatewaySession s : new ArrayList<>(sessions.values())) {
+            if (s.room() == room && s.peer().equals(recorder) && s.state() != SessionState.ENDED) {
+                end(s, Reason.SUCCESS, "recording stopped");
+            }
+        }
     }
 
     private void offer(SendingSession source, JID receiver, Call call) {
@@ -347,6 +385,14 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void callEnded(Call call, EndReason reason) {
         declined.removeIf(d -> d.callId().equals(call.id()));
+        Set<JID> gone = recorders.remove(call.room());
+        if (gone != null) {
+            for (GatewaySession s : new ArrayList<>(sessions.values())) {
+                if (s.room() == call.room() && gone.contains(s.peer()) && s.state() != SessionState.ENDED) {
+                    end(s, Reason.SUCCESS, "the call ended");
+                }
+            }
+        }
     }
 
     /** Every second: bandwidth estimates to senders, and senders that went silent leave. */

@@ -30,7 +30,7 @@ public final class Room {
     private final Map<JID, Affiliation> affiliations = new HashMap<>();
     private final List<CompletableFuture<Room>> waiters = new ArrayList<>();
     private boolean unsuitableNoticePosted;
-    private Element presenceExtension;
+    private final Map<String, Element> presenceExtensions = new LinkedHashMap<>();
     private int nickAttempt;
 
     Room(JID jid, JID conferenceJid, JID occupantAddress, boolean configured, String nick) {
@@ -164,13 +164,25 @@ public final class Room {
         done.forEach(w -> w.complete(this));
     }
 
-    /** The extension the gateway's room presence carries (e.g. the active call), or null. */
-    public Element presenceExtension() {
-        return presenceExtension;
+    /**
+     * The extensions the gateway's room presence carries (the active call, the recording status),
+     * in the order they were first set.
+     */
+    public Collection<Element> presenceExtensions() {
+        return Collections.unmodifiableCollection(presenceExtensions.values());
     }
 
-    void presenceExtension(Element extension) {
-        presenceExtension = extension;
+    /** The extension with this element name (e.g. {@code "call"}), or null. */
+    public Element presenceExtension(String name) {
+        return presenceExtensions.get(name);
+    }
+
+    void presenceExtension(String name, Element extension) {
+        if (extension == null) {
+            presenceExtensions.remove(name);
+        } else {
+            presenceExtensions.put(name, extension);
+        }
     }
 
     /** Marks the "calls are not possible here" notice as posted; false if it already was. */

@@ -148,18 +148,17 @@ public final class RoomRegistry {
     }
 
     /**
-     * Sets the extension the gateway's presence in the room carries (null for none) and, if the
-     * gateway is in the room, sends the updated presence at once. Rejoins carry it too.
+     * Sets one extension the gateway's presence in the room carries, named by its element name
+     * ({@code "call"}, {@code "jibri-recording-status"}); null removes it. If the gateway is in the
+     * room, the updated presence, with every extension, goes out at once. Rejoins carry them too.
      */
-    public void presenceExtension(Room room, Element extension) {
-        room.presenceExtension(extension == null ? null : extension.createCopy());
+    public void presenceExtension(Room room, String name, Element extension) {
+        room.presenceExtension(name, extension == null ? null : extension.createCopy());
         if (room.state() == RoomState.JOINED) {
             Presence update = new Presence();
             update.setFrom(room.occupantAddress());
             update.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
-            if (room.presenceExtension() != null) {
-                update.getElement().add(room.presenceExtension().createCopy());
-            }
+            room.presenceExtensions().forEach(e -> update.getElement().add(e.createCopy()));
             sink.send(update);
         }
     }
@@ -306,9 +305,7 @@ public final class RoomRegistry {
         join.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
         Element x = join.addChildElement("x", Namespaces.MUC);
         x.addElement("history").addAttribute("maxstanzas", "0");
-        if (room.presenceExtension() != null) {
-            join.getElement().add(room.presenceExtension().createCopy());
-        }
+        room.presenceExtensions().forEach(e -> join.getElement().add(e.createCopy()));
         sink.send(join);
     }
 

@@ -447,7 +447,7 @@ class CallManagerTest {
             assertThat(calls.activeCall(room)).isEmpty();
             assertThat(directory.all()).isEmpty();
             assertThat(directory.call(CONFERENCE)).isEmpty();
-            assertThat(room.presenceExtension()).as("a rejoin carries no call either").isNull();
+            assertThat(room.presenceExtension("call")).as("a rejoin carries no call either").isNull();
         }
 
         @Test

@@ -1,0 +1,75 @@
+package org.chorus.recording;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.chorus.command.RoomLookup;
+import org.chorus.gateway.IqHandler;
+import org.chorus.xmpp.Namespaces;
+import org.chorus.xmpp.Stanzas;
+import org.dom4j.Element;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.PacketError.Condition;
+
+/**
+ * {@code <jibri xmlns='http://jitsi.org/protocol/jibri'/>} IQs to a conference JID: a recorder's
+ * status reports, and Jitsi-style {@code action='start|stop'} requests from the room's owners and
+ * admins (PROTOCOL.md §8, §10).
+ */
+public final class JibriIqHandler implements IqHandler {
+    private final RoomLookup lookup;
+    private final RecordingManager recordings;
+    private final String defaultLayout;
+
+    public JibriIqHandler(org.chorus.conference.ConferenceJids jids, org.chorus.muc.RoomRegistry rooms,
+            RecordingManager recordings, String defaultLayout) {
+        this.lookup = new RoomLookup(jids, rooms);
+        this.recordings = recordings;
+        this.defaultLayout = defaultLayout;
+    }
+
+    @Override
+    public CompletionStage<IQ> handle(IQ iq) {
+        return CompletableFuture.completedFuture(answer(iq));
+    }
+
+    private IQ answer(IQ iq) {
+        if (iq.getType() != IQ.Type.set) {
+            return Stanzas.error(iq, Condition.bad_request, "jibri requests are IQ sets");
+        }
+        Element jibri = iq.getChildElement();
+        String action = jibri.attributeValue(JibriIq.ACTION);
+        if (action == null && jibri.attributeValue(JibriIq.STATUS) != null) {
+            return recordings.onStatus(iq);
+        }
+        RoomLookup.Found found = lookup.ownerRoom(iq);
+        if (found.error() != null) {
+            return found.error();
+        }
+        Optional<RecordingManager.Refusal> refusal;
+        if ("start".equals(action)) {
+            RecordingRequest request;
+            try {
+                String mode = Optional.ofNullable(jibri.attributeValue(JibriIq.RECORDING_MODE)).orElse("file");
+                String url = jibri.attributeValue(JibriIq.STREAM_ID);
+                request = new RecordingRequest(mode, mode.equals("stream") ? "grid" : defaultLayout,
+                        url == null || url.isBlank() ? null : url, iq.getFrom().asBareJID());
+            } catch (IllegalArgumentException e) {
+                return Stanzas.error(iq, Condition.bad_request, e.getMessage());
+            }
+            refusal = recordings.start(found.room(), request);
+        } else if ("stop".equals(action)) {
+            refusal = recordings.stop(found.room(), iq.getFrom());
+        } else {
+            return Stanzas.error(iq, Condition.bad_request, "action must be start or stop");
+        }
+        if (refusal.isPresent()) {
+            return Stanzas.error(iq, refusal.get().condition(), refusal.get().text());
+        }
+        IQ result = IQ.createResultIQ(iq);
+        Element status = result.setChildElement("jibri", Namespaces.JIBRI);
+        status.addAttribute(JibriIq.STATUS, "start".equals(action) ? "pending" : "off");
+        recordings.sessionOf(found.room()).ifPresent(id -> status.addAttribute(JibriIq.SESSION_ID, id));
+        return result;
+    }
+}
