@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *       test's {@code ConferenceClient.Listener} forwards both.</li>
  * </ul>
  *
- * <p>Payload types come from the conference's answer. The sender owns the {@link MarkedAv} and
- * closes it after its thread has stopped.
+ * <p>Payload types come from the conference's answer. Sending stops by itself when the session
+ * ends. The sender owns the {@link MarkedAv} and closes it after its thread has stopped.
  */
 public final class RtpMediaSender implements AutoCloseable {
 
@@ -201,6 +201,11 @@ public final class RtpMediaSender implements AutoCloseable {
         long nextReport = FIRST_REPORT_NANOS;
         try {
             while (state.get() == State.RUNNING) {
+                if (session.ended().isDone()) {
+                    LOG.info("the session ended ({}); sending stops", session.endReason().orElse("?"));
+                    state.compareAndSet(State.RUNNING, State.STOPPED);
+                    return;
+                }
                 long now = System.nanoTime() - startNanos;
                 long nextAudio = audioIndex * MarkedAv.AUDIO_FRAME_MICROS * 1000;
                 long nextVideo = av.videoPtsMicros(videoIndex) * 1000;
