@@ -8,6 +8,7 @@
 import { createClient, JXT } from 'stanza';
 
 const COIN = 'urn:xmpp:coin:1';
+const JIBRI = 'http://jitsi.org/protocol/jibri';
 const query = new URLSearchParams(location.search);
 const config = {
   ws: query.get('ws'),
@@ -70,6 +71,18 @@ client.stanzas.define([
       users: JXT.splicePath(COIN, 'users', 'coinUser', true),
     },
   },
+  // Jitsi's recording request, which Chorus accepts from the room's owners (PROTOCOL.md §8)
+  {
+    element: 'jibri',
+    namespace: JIBRI,
+    path: 'iq.jibri',
+    fields: {
+      action: JXT.attribute('action'),
+      recordingMode: JXT.attribute('recording_mode'),
+      status: JXT.attribute('status'),
+      sessionId: JXT.attribute('session_id'),
+    },
+  },
   {
     element: 'user',
     namespace: COIN,
@@ -126,6 +139,33 @@ client.on('session:started', async () => {
     setPhase('failed');
   }
 });
+
+// What the gateway says in the room (calls, recordings), shown under the tiles
+client.on('groupchat', (msg) => {
+  if (bare(msg.from) === bare(config.room) && msg.body) {
+    const item = document.createElement('li');
+    item.textContent = `${(msg.from || '').split('/')[1] || 'room'}: ${msg.body}`;
+    document.getElementById('messages').appendChild(item);
+    state.roomMessages = (state.roomMessages || []).concat([msg.body]);
+  }
+});
+
+/** Starts or stops recording the call; the room is told either way. Owners and admins only. */
+async function toggleRecording() {
+  const button = document.getElementById('record');
+  const action = button.dataset.recording === 'yes' ? 'stop' : 'start';
+  try {
+    await client.sendIQ({ type: 'set', to: config.conference, jibri: { action, recordingMode: 'file' } });
+    button.dataset.recording = action === 'start' ? 'yes' : 'no';
+    button.textContent = action === 'start' ? 'Stop recording' : 'Record';
+  } catch (err) {
+    const error = err && err.error ? `${err.error.condition}${err.error.text ? ': ' + err.error.text : ''}` : String(err);
+    log('recording', action, 'refused:', error);
+    document.getElementById('status').textContent = `${state.phase} (recording ${action} refused: ${error})`;
+  }
+}
+window.chorusToggleRecording = toggleRecording;
+document.getElementById('record').addEventListener('click', toggleRecording);
 
 client.on('jingle:accepted', (session) => {
   if (session === state.outgoing) {
