@@ -4,8 +4,7 @@ package org.chorus.recording.rtp;
  * Decides when a video stream asks its sender for a keyframe.
  *
  * <ul>
- *   <li>At the start (the owner calls {@link #need()} on the first packet), until the first
- *       keyframe: every interval.</li>
+ *   <li>From the stream's first packet until the first keyframe: every interval.</li>
  *   <li>When the reference chain breaks (a frame lost, or a gap too large to NACK): at once, or as
  *       soon as the interval since the last request has passed. A need that arises within the
  *       interval is deferred, never forgotten.</li>
@@ -17,6 +16,8 @@ package org.chorus.recording.rtp;
 final class KeyframeRequests {
 
     private enum State {
+        /** No packet yet: nothing to ask for. */
+        NOT_STARTED,
         /** Frames flow; no keyframe needed. */
         IDLE,
         /** A keyframe is needed and no request went out for that need yet. */
@@ -27,7 +28,7 @@ final class KeyframeRequests {
 
     private final long intervalNanos;
     private final long timeoutNanos;
-    private State state = State.IDLE;
+    private State state = State.NOT_STARTED;
     private boolean anyRequest;
     private long lastRequestNanos;
     private boolean anyKeyframe;
@@ -36,6 +37,13 @@ final class KeyframeRequests {
     KeyframeRequests(long intervalNanos, long timeoutNanos) {
         this.intervalNanos = intervalNanos;
         this.timeoutNanos = timeoutNanos;
+    }
+
+    /** A packet arrived: from the first one on, a keyframe is needed until one comes. */
+    void packetArrived() {
+        if (state == State.NOT_STARTED) {
+            state = State.WANTED;
+        }
     }
 
     /** The stream needs a keyframe. */
@@ -52,7 +60,7 @@ final class KeyframeRequests {
     /** Whether to send a request now; if so, it counts as sent. */
     boolean due(long nowNanos) {
         boolean send = switch (state) {
-            case IDLE -> false;
+            case NOT_STARTED, IDLE -> false;
             case WANTED -> !anyRequest || nowNanos - lastRequestNanos >= intervalNanos;
             case REQUESTED -> !anyKeyframe
                     ? nowNanos - lastRequestNanos >= intervalNanos

@@ -278,8 +278,8 @@ public final class StreamReceiver {
         if (payloadLength == 0) {
             paddingPackets++;
         }
-        if (video && packets == 1) {
-            keyframes.need(); // ask from the first packet until the first keyframe
+        if (video) {
+            keyframes.packetArrived();
         }
         switch (buffer.insert(seq, timestamp, marker, buf, payloadOffset, payloadLength, arrivalNanos, assembler)) {
             case DUPLICATE -> duplicatePackets++;
