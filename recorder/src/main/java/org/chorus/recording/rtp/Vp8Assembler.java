@@ -1,0 +1,123 @@
+package org.chorus.recording.rtp;
+
+import org.chorus.media.rtp.Vp8Payload;
+
+/**
+ * VP8 (RFC 7741): a frame runs from the packet with S=1 and partition 0 to the packet with the
+ * marker bit, all with one timestamp; a frame with any sequence gap inside is dropped. A gap
+ * between two whole frames is harmless when the PictureIDs are consecutive (only padding was
+ * lost) and breaks the reference chain otherwise (a whole frame was lost).
+ */
+final class Vp8Assembler extends FrameAssembler {
+
+    private enum State {
+        /** Between frames. */
+        IDLE,
+        /** Collecting a frame that has every packet so far. */
+        ASSEMBLING,
+        /** Collecting a frame that lost a packet: it will be dropped at its end. */
+        BROKEN
+    }
+
+    private final GrowableBytes frame = new GrowableBytes(64 * 1024);
+    private State state = State.IDLE;
+    private long frameTimestamp;
+    private boolean keyframe;
+    private int pictureId = -1;
+    private int pictureIdBits;
+    private int lastPictureId = -1;
+    private int lastPictureIdBits;
+    /** Packets were lost since the last frame ended. */
+    private boolean gapSinceLastFrame;
+
+    Vp8Assembler(FrameSink sink) {
+        super(sink);
+    }
+
+    @Override
+    public void packet(long extendedTimestamp, boolean marker, byte[] payload, int offset, int length) {
+        if (length == 0) {
+            return; // padding only
+        }
+        int descriptor = Vp8Payload.descriptorLength(payload, offset, length);
+        if (descriptor < 0) {
+            lost(); // unreadable: as good as lost
+            return;
+        }
+        if (state != State.IDLE && extendedTimestamp != frameTimestamp) {
+            endFrame(); // the marker never came, but nothing is missing in between
+        }
+        if (Vp8Payload.isStartOfFrame(payload, offset, length)) {
+            if (state != State.IDLE) {
+                drop();
+            }
+            startFrame(extendedTimestamp, payload, offset, length);
+        } else if (state == State.IDLE) {
+            return; // the rest of a frame whose start is gone; the gap was reported
+        }
+        frame.append(payload, offset + descriptor, length - descriptor);
+        if (marker) {
+            endFrame();
+        }
+    }
+
+    @Override
+    public void lost() {
+        if (state == State.ASSEMBLING) {
+            state = State.BROKEN;
+        } else if (state == State.IDLE) {
+            gapSinceLastFrame = true;
+        }
+    }
+
+    @Override
+    void finish() {
+        if (state != State.IDLE) {
+            drop();
+        }
+    }
+
+    private void startFrame(long timestamp, byte[] payload, int offset, int length) {
+        pictureId = Vp8Payload.pictureId(payload, offset, length);
+        pictureIdBits = Vp8Payload.pictureIdBits(payload, offset, length);
+        if (gapSinceLastFrame && !followsLastFrame()) {
+            sink.referenceChainBroken();
+        }
+        gapSinceLastFrame = false;
+        state = State.ASSEMBLING;
+        frameTimestamp = timestamp;
+        keyframe = Vp8Payload.isKeyframe(payload, offset, length);
+        frame.clear();
+    }
+
+    private boolean followsLastFrame() {
+        if (pictureId < 0 || lastPictureId < 0 || pictureIdBits != lastPictureIdBits) {
+            return false;
+        }
+        int modulus = 1 << pictureIdBits;
+        return pictureId == (lastPictureId + 1) % modulus;
+    }
+
+    private void endFrame() {
+        if (state == State.ASSEMBLING) {
+            sink.frame(frameTimestamp, keyframe, frame.array(), 0, frame.length());
+            frameEnded();
+        } else if (state == State.BROKEN) {
+            drop();
+        }
+    }
+
+    private void drop() {
+        sink.frameDropped();
+        sink.referenceChainBroken();
+        frameEnded();
+    }
+
+    private void frameEnded() {
+        state = State.IDLE;
+        lastPictureId = pictureId;
+        lastPictureIdBits = pictureIdBits;
+        gapSinceLastFrame = false;
+        frame.clear();
+    }
+}
