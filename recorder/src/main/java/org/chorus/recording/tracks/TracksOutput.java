@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each file keeps the recording clock: a stream that starts 5 s into the recording has its
  * first packet at 5 s, so the files line up when played together. Files are written as they go and
- * flushed about once a second (driven by {@link #advance}), so a killed writer loses about a
- * second; {@link Remux} repairs the missing duration of such a file afterwards.
+ * flushed twice a second (driven by {@link #advance}), so a killed writer loses at most about
+ * half a second; {@link Remux} repairs the missing duration of such a file afterwards.
  *
  * <p>Calls come from one thread, as {@link MediaOutput} says. A failure of one stream's file is
  * logged and costs only that stream.
@@ -38,7 +38,7 @@ public final class TracksOutput implements MediaOutput {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TracksOutput.class);
-    private static final long FLUSH_INTERVAL_MICROS = 1_000_000;
+    private static final long FLUSH_INTERVAL_MICROS = 500_000;
 
     private final OutputSpec spec;
     private final Runnable onFirstMediaWritten;
