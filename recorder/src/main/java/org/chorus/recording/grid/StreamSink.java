@@ -28,7 +28,7 @@ final class StreamSink implements TickSink {
     /** Buffers between the clock and the sender: about 0.3 s of ticks absorbs encoder hiccups. */
     private static final int POOL_SIZE = 8;
     private static final long FIRST_BACKOFF_MILLIS = 250;
-    private static final long MAX_BACKOFF_MILLIS = 5_000;
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
     private static final long FINISH_WAIT_MILLIS = 2 * RW_TIMEOUT_MICROS / 1000 + 5_000;
     private static final long ABORT_WAIT_MILLIS = 1_000;
 
@@ -198,7 +198,9 @@ final class StreamSink implements TickSink {
     private GridEncoder connect() {
         try {
             GridEncoder encoder = GridEncoder.start(url, "flv",
-                    Map.of("rw_timeout", Long.toString(RW_TIMEOUT_MICROS)), redactor, width, height);
+                    Map.of("rw_timeout", Long.toString(RW_TIMEOUT_MICROS),
+                            // a live FLV cannot seek back to patch its header
+                            "flvflags", "no_duration_filesize"), redactor, width, height);
             connections++;
             LOG.info("Streaming to the stream URL (connection {})", connections);
             return encoder;

@@ -25,6 +25,7 @@ final class GridFeeder {
         final List<byte[]> audio;
         final long joinMicros;
         final long leaveMicros;
+        Codec videoCodec = Codec.VP8;
         boolean joined;
         boolean left;
 
@@ -69,7 +70,7 @@ final class GridFeeder {
                 if (!p.joined && now >= p.joinMicros) {
                     p.joined = true;
                     output.participantJoined(p.id, p.id, now);
-                    output.addStream(new StreamSpec(p.videoStream, p.id, p.id, Codec.VP8));
+                    output.addStream(new StreamSpec(p.videoStream, p.id, p.id, p.videoCodec));
                     output.addStream(new StreamSpec(p.audioStream, p.id, p.id, Codec.OPUS));
                 }
                 if (p.joined && !p.left && now >= p.leaveMicros) {

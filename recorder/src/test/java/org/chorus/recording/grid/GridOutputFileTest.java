@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.chorus.recording.media.Codec;
 import org.chorus.recording.media.Layout;
 import org.chorus.recording.media.Mode;
 import org.chorus.recording.media.OutputFile;
@@ -64,6 +65,33 @@ class GridOutputFileTest {
         // t=7 s: red left at 6 s; green and blue side by side
         assertThat(tileColours(at.get(7_000_000L), geometry, 2)).containsExactly(Colour.GREEN, Colour.BLUE);
         assertThat(Files.size(mp4)).isPositive();
+    }
+
+    @Test
+    void decodesH264AnnexBInputToo() throws Exception {
+        GridOutput grid = new GridOutput(new OutputSpec(folder, Layout.GRID, Mode.FILE, null, ""));
+        GridFeeder feeder = new GridFeeder(grid);
+        feeder.add("h264@example.org", 10, GridTestFrames.h264Solid(320, 180, 0, 0, 255, 60, 30),
+                GridTestFrames.opusTone(300, 0.2f, 50), 0, Long.MAX_VALUE / 2).videoCodec = Codec.H264;
+        feeder.runTo(2_000_000, null);
+        assertThat(grid.finish()).singleElement().extracting(OutputFile::name).isEqualTo("grid.mp4");
+
+        Map<Long, Frame> at = grabAt(folder.resolve("grid.mp4"), 1_000_000);
+        GridGeometry geometry = new GridGeometry(1280, 720);
+        assertThat(tileColours(at.get(1_000_000L), geometry, 1)).containsExactly(Colour.BLUE);
+    }
+
+    @Test
+    void abortNeverThrowsAndStopsTakingMedia() {
+        GridOutput grid = new GridOutput(new OutputSpec(folder, Layout.GRID, Mode.FILE, null, "x-"));
+        GridFeeder feeder = new GridFeeder(grid);
+        feeder.add("red@example.org", 10, GridFeeder.solid(320, 240, 255, 0, 0),
+                GridTestFrames.opusTone(440, 0.3f, 10), 0, Long.MAX_VALUE / 2);
+        feeder.runTo(1_500_000, null);
+        grid.abort();
+        grid.abort();
+        feeder.runTo(2_000_000, null); // ignored after the abort
+        assertThat(folder.resolve("x-grid.mp4")).exists();
     }
 
     enum Colour {

@@ -49,6 +49,30 @@ public final class GridTestFrames {
         return encodeSolid("libvpx", width, height, r, g, b, count, gop);
     }
 
+    /**
+     * {@code count} VP8 frames of moving content (a drifting gradient and a sliding box), like a
+     * camera picture costs to decode; a keyframe every {@code gop} frames.
+     */
+    public static List<VideoFrame> vp8Moving(int width, int height, int count, int gop, int seed) {
+        return encode("libvpx", width, height, count, gop, 1_500_000, (frame, i) -> {
+            BytePointer y = frame.data(0);
+            int stride = frame.linesize(0);
+            byte[] row = new byte[width];
+            for (int j = 0; j < height; j++) {
+                for (int x = 0; x < width; x++) {
+                    int box = (x - i * 8 - seed * 40) % width;
+                    boolean inBox = box >= 0 && box < width / 6 && j > height / 3 && j < height / 2;
+                    int checker = (((x + i * 4) >> 5) + (j >> 5) + seed) & 1;
+                    row[x] = (byte) (inBox ? 235 : 40 + ((x + j) >> 4) + checker * 60);
+                }
+                y.position((long) j * stride).put(row, 0, width);
+            }
+            y.position(0);
+            fill(frame.data(1), frame.linesize(1), width / 2, height / 2, 128 + seed * 10);
+            fill(frame.data(2), frame.linesize(2), width / 2, height / 2, 128 - seed * 10);
+        });
+    }
+
     /** Like {@link #vp8Solid} but H.264 (openh264, Annex B). */
     public static List<VideoFrame> h264Solid(int width, int height, int r, int g, int b, int count, int gop) {
         return encodeSolid("libopenh264", width, height, r, g, b, count, gop);
@@ -56,6 +80,22 @@ public final class GridTestFrames {
 
     private static List<VideoFrame> encodeSolid(String encoderName, int width, int height, int r, int g, int b,
             int count, int gop) {
+        int y = clamp(Math.round(16 + 65.481 * r / 255 + 128.553 * g / 255 + 24.966 * b / 255));
+        int u = clamp(Math.round(128 - 37.797 * r / 255 - 74.203 * g / 255 + 112.0 * b / 255));
+        int v = clamp(Math.round(128 + 112.0 * r / 255 - 93.786 * g / 255 - 18.214 * b / 255));
+        return encode(encoderName, width, height, count, gop, 400_000, (frame, i) -> {
+            fill(frame.data(0), frame.linesize(0), width, height, y);
+            fill(frame.data(1), frame.linesize(1), width / 2, height / 2, u);
+            fill(frame.data(2), frame.linesize(2), width / 2, height / 2, v);
+        });
+    }
+
+    private interface Painter {
+        void paint(AVFrame frame, int index);
+    }
+
+    private static List<VideoFrame> encode(String encoderName, int width, int height, int count, int gop,
+            int bitrate, Painter painter) {
         AVCodec codec = avcodec_find_encoder_by_name(encoderName);
         if (codec == null) {
             throw new IllegalStateException(encoderName + " is not in this FFmpeg build");
@@ -64,7 +104,7 @@ public final class GridTestFrames {
         ctx.width(width).height(height).pix_fmt(AV_PIX_FMT_YUV420P);
         ctx.time_base(new AVRational().num(1).den(30));
         ctx.framerate(new AVRational().num(30).den(1));
-        ctx.bit_rate(400_000);
+        ctx.bit_rate(bitrate);
         ctx.gop_size(gop);
         ctx.keyint_min(gop);
         ctx.max_b_frames(0);
@@ -79,16 +119,11 @@ public final class GridTestFrames {
         AVFrame frame = av_frame_alloc();
         frame.format(AV_PIX_FMT_YUV420P).width(width).height(height);
         check(av_frame_get_buffer(frame, 0), "frame buffer");
-        int y = clamp(Math.round(16 + 65.481 * r / 255 + 128.553 * g / 255 + 24.966 * b / 255));
-        int u = clamp(Math.round(128 - 37.797 * r / 255 - 74.203 * g / 255 + 112.0 * b / 255));
-        int v = clamp(Math.round(128 + 112.0 * r / 255 - 93.786 * g / 255 - 18.214 * b / 255));
         AVPacket pkt = av_packet_alloc();
         List<VideoFrame> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             check(av_frame_make_writable(frame), "writable");
-            fill(frame.data(0), frame.linesize(0), width, height, y);
-            fill(frame.data(1), frame.linesize(1), width / 2, height / 2, u);
-            fill(frame.data(2), frame.linesize(2), width / 2, height / 2, v);
+            painter.paint(frame, i);
             frame.pts(i);
             if (i % gop == 0) {
                 frame.pict_type(avutil.AV_PICTURE_TYPE_I);
