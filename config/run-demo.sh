@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Chorus demo on one Debian machine: Prosody on loopback, the gateway, and a members-only room
-# that two demo users can call. Run from anywhere: bash config/run-demo.sh   (root, or sudo)
+# Chorus demo on one Debian machine: Prosody on loopback, the gateway, a recorder, and a
+# members-only room that two demo users can call and record. Run from anywhere: bash config/run-demo.sh   (root, or sudo)
 # Stop it with Ctrl-C. Settings: CHORUS_DEMO_DIR (default: target/demo in the checkout).
 set -euo pipefail
 
@@ -43,10 +43,11 @@ fi
 say "Building Chorus"
 (cd "$here" && mvn -B -q -ntp -DskipTests install)
 jar="$here/muc-bridge/target/chorus-gateway.jar"
+recorder_jar="$here/recorder/target/chorus-recorder.jar"
 
 # --- 3. Prosody ------------------------------------------------------------------------------
 say "Starting Prosody on 127.0.0.1 (client port $c2s)"
-mkdir -p "$demo/prosody-data" "$demo/certs" "$demo/gateway"
+mkdir -p "$demo/prosody-data" "$demo/certs" "$demo/gateway" "$demo/recorder" "$demo/recordings"
 secret_file="$demo/component.secret"
 [ -s "$secret_file" ] || (umask 077; head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$secret_file")
 secret="$(cat "$secret_file")"
@@ -59,10 +60,15 @@ chmod 600 "$demo/prosody.cfg.lua"
 cfg="$demo/prosody.cfg.lua"
 
 gateway_pid=""
+recorder_pid=""
 page_pid=""
+saved_pid=""
 cleanup() {
   trap "" INT TERM; trap - EXIT
   [ -n "$page_pid" ] && kill "$page_pid" 2>/dev/null || true
+  # the recorder finalizes what it records before it exits
+  [ -n "$recorder_pid" ] && kill "$recorder_pid" 2>/dev/null && wait "$recorder_pid" 2>/dev/null || true
+  [ -n "$saved_pid" ] && kill "$saved_pid" 2>/dev/null || true
   [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null && wait "$gateway_pid" 2>/dev/null || true
   prosodyctl --config "$cfg" stop >/dev/null 2>&1 || true
   echo; echo "Demo stopped."
@@ -76,8 +82,8 @@ for _ in $(seq 1 50); do port_free $component || break; sleep 0.2; done
 port_free $component && { echo "Prosody did not start; see $demo/prosody.log"; exit 1; }
 
 # --- 4. demo users and a members-only, non-anonymous room ------------------------------------
-say "Creating users alice and bob, and the room demo@conference.localhost"
-for user in alice bob; do
+say "Creating users alice and bob, the room demo@conference.localhost, and the recorders' brewery"
+for user in alice bob recorder1; do
   pw_file="$demo/$user.password"
   [ -s "$pw_file" ] || (umask 077; head -c 9 /dev/urandom | base64 | tr -d '/+=' > "$pw_file")
   prosodyctl --config "$cfg" register "$user" localhost "$(cat "$pw_file")" >/dev/null
@@ -90,6 +96,11 @@ muc:room("demo@conference.localhost"):set_whois("anyone")
 muc:room("demo@conference.localhost"):set_persistent(true)
 muc:room("demo@conference.localhost"):set_affiliation(true, "alice@localhost", "owner")
 muc:room("demo@conference.localhost"):set_affiliation(true, "bob@localhost", "member")
+muc:create("recorders@conference.localhost")
+muc:room("recorders@conference.localhost"):set_name("Chorus recorders")
+muc:room("recorders@conference.localhost"):set_whois("anyone")
+muc:room("recorders@conference.localhost"):set_hidden(true)
+muc:room("recorders@conference.localhost"):set_persistent(true)
 LUA
 
 # --- 5. the gateway --------------------------------------------------------------------------
@@ -99,6 +110,7 @@ chorus {
   xmpp { host = "127.0.0.1", port = $component, domain = "av.localhost" }
   muc { service = "conference.localhost", rooms = [ "demo" ] }
   media { port = 10000, bind-address = "127.0.0.1", allow-loopback = true }
+  recording { brewery = "recorders@conference.localhost" }
   data-dir = "$demo/gateway"
 }
 CONF
@@ -107,7 +119,38 @@ gateway_pid=$!
 for _ in $(seq 1 50); do grep -q "joined as" "$demo/gateway.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "joined as" "$demo/gateway.log" || { echo "The gateway did not join the room:"; tail -5 "$demo/gateway.log"; exit 1; }
 
-# --- 6. the call page for browser tabs ------------------------------------------------------
+# --- 6. a recorder ---------------------------------------------------------------------------
+say "Starting a recorder (recordings go to $demo/recordings)"
+cat > "$demo/recorder/finalize.sh" <<'SH'
+#!/bin/sh
+# The demo's finalize script: it runs with the recording's folder as its one argument.
+echo "Recording saved in $1:"
+ls -l "$1"
+SH
+chmod +x "$demo/recorder/finalize.sh"
+cat > "$demo/recorder/recorder.conf" <<CONF
+chorus.recorder {
+  xmpp { host = "127.0.0.1", port = $c2s, domain = "localhost", username = "recorder1", resource = "demo", security = disabled }
+  brewery = "recorders@conference.localhost"
+  nick = "recorder1"
+  recordings-dir = "$demo/recordings"
+  finalize-script = "$demo/recorder/finalize.sh"
+  javacpp-cache-dir = "$demo/recorder/javacpp-cache"
+  min-free-space = 100MiB
+  media { bind-address = "127.0.0.1", allow-loopback = true }
+}
+CONF
+CHORUS_RECORDER_XMPP_PASSWORD="$(cat "$demo/recorder1.password")" \
+  java -jar "$recorder_jar" --config "$demo/recorder/recorder.conf" > "$demo/recorder.log" 2>&1 &
+recorder_pid=$!
+for _ in $(seq 1 100); do grep -q "Joined the brewery" "$demo/recorder.log" 2>/dev/null && break; sleep 0.2; done
+grep -q "Joined the brewery" "$demo/recorder.log" || { echo "The recorder did not start:"; tail -5 "$demo/recorder.log"; exit 1; }
+# print where each finished recording went
+(tail -n0 -F "$demo/recorder.log" 2>/dev/null | grep --line-buffered "finalize: Recording saved in" \
+  | sed -u 's/.*finalize: /== /') &
+saved_pid=$!
+
+# --- 7. the call page for browser tabs ------------------------------------------------------
 page_port="${CHORUS_DEMO_PAGE_PORT:-8080}"
 browser="$here/muc-bridge/src/test/browser"
 if [ ! -f "$browser/node_modules/.package-lock.json" ] \
@@ -130,13 +173,17 @@ Chorus demo is running.
                   bob@localhost    password $(cat "$demo/bob.password")   (member)
   room            demo@conference.localhost (members-only, non-anonymous)
   call it at      demo@av.localhost   (service discovery on av.localhost shows conference/audio-video)
-  logs            $demo/gateway.log  $demo/prosody.log
+  recorder        recorder1@localhost in recorders@conference.localhost; files in $demo/recordings
+  logs            $demo/gateway.log  $demo/recorder.log  $demo/prosody.log
   restart Prosody prosodyctl --config $cfg restart    (the gateway reconnects by itself)
 
 Call from two browser tabs on this machine (allow the camera and microphone):
   alice  $(page_url alice)
   bob    $(page_url bob)
 Or from any XMPP client with Jingle A/V: log in as alice or bob, enter the room, call demo@av.localhost.
+To record: in alice's tab (the owner) press Record, later Stop recording; the room is told both
+times, and the folder with the files and metadata.json is printed here when it is finalized.
+From another client: the ad-hoc command chorus:record on demo@av.localhost (owners and admins).
 Press Ctrl-C to stop.
 INFO
 wait "$gateway_pid"

@@ -1,0 +1,98 @@
+package org.chorus.recorder;
+
+import org.jitsi.xmpp.extensions.health.HealthStatusPacketExt;
+import org.jitsi.xmpp.extensions.jibri.JibriBusyStatusPacketExt;
+import org.jitsi.xmpp.extensions.jibri.JibriStatusPacketExt;
+import org.jivesoftware.smack.XMPPConnection;
+import org.jivesoftware.smack.packet.Presence;
+import org.jivesoftware.smack.packet.PresenceBuilder;
+import org.jivesoftware.smackx.muc.MultiUserChat;
+import org.jivesoftware.smackx.muc.MultiUserChatManager;
+import org.jivesoftware.smackx.xdata.form.FillableForm;
+import org.jivesoftware.smackx.xdata.form.Form;
+import org.jxmpp.jid.EntityBareJid;
+import org.jxmpp.jid.impl.JidCreate;
+import org.jxmpp.jid.parts.Resourcepart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The recorder's place in the brewery room (PROTOCOL.md §10): it joins, and keeps its
+ * {@code jibri-status} presence current. A brewery the recorder has to create is made
+ * non-anonymous, so that the gateway sees the recorders' JIDs.
+ */
+final class BreweryMembership {
+    private static final Logger log = LoggerFactory.getLogger(BreweryMembership.class);
+
+    private final XMPPConnection connection;
+    private final EntityBareJid room;
+    private final Resourcepart nick;
+    private boolean lastBusy;
+    private boolean lastHealthy;
+    private boolean joined;
+
+    BreweryMembership(XMPPConnection connection, String room, String nick) {
+        this.connection = connection;
+        try {
+            this.room = JidCreate.entityBareFrom(room);
+            this.nick = Resourcepart.from(nick);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("bad brewery or nick: " + e.getMessage(), e);
+        }
+    }
+
+    /** Joins (again, after a reconnect) and announces the status. */
+    synchronized void join(boolean busy, boolean healthy) throws Exception {
+        MultiUserChat muc = MultiUserChatManager.getInstanceFor(connection).getMultiUserChat(room);
+        if (muc.isJoined()) {
+            muc.leave();
+        }
+        MultiUserChat.MucCreateConfigFormHandle created = muc.createOrJoin(nick);
+        if (created != null) {
+            Form form = muc.getConfigurationForm();
+            FillableForm fill = form.getFillableForm();
+            if (form.hasField("muc#roomconfig_whois")) {
+                fill.setAnswer("muc#roomconfig_whois", "anyone");
+            }
+            muc.sendConfigurationForm(fill);
+            log.info("Created the brewery {} (non-anonymous)", room);
+        }
+        joined = true;
+        send(busy, healthy);
+        log.info("Joined the brewery {} as {}", room, nick);
+    }
+
+    /** Sends the status presence if it changed (or always, with {@code force}). */
+    synchronized void update(boolean busy, boolean healthy, boolean force) {
+        if (!joined || (!force && busy == lastBusy && healthy == lastHealthy)) {
+            return;
+        }
+        try {
+            send(busy, healthy);
+        } catch (Exception e) {
+            log.warn("Cannot update the brewery presence: {}", e.toString());
+        }
+    }
+
+    synchronized void connectionLost() {
+        joined = false;
+    }
+
+    private void send(boolean busy, boolean healthy) throws Exception {
+        JibriStatusPacketExt status = new JibriStatusPacketExt();
+        JibriBusyStatusPacketExt busyStatus = new JibriBusyStatusPacketExt();
+        busyStatus.setStatus(busy ? JibriBusyStatusPacketExt.BusyStatus.BUSY : JibriBusyStatusPacketExt.BusyStatus.IDLE);
+        HealthStatusPacketExt health = new HealthStatusPacketExt();
+        health.setStatus(healthy ? HealthStatusPacketExt.Health.HEALTHY : HealthStatusPacketExt.Health.UNHEALTHY);
+        status.setBusyStatus(busyStatus);
+        status.setHealthStatus(health);
+        Presence presence = PresenceBuilder.buildPresence()
+                .to(JidCreate.fullFrom(room, nick))
+                .addExtension(status)
+                .build();
+        connection.sendStanza(presence);
+        lastBusy = busy;
+        lastHealthy = healthy;
+        log.info("Status: {}, {}", busy ? "busy" : "idle", healthy ? "healthy" : "unhealthy");
+    }
+}
