@@ -1,5 +1,7 @@
 package org.chorus.recording.grid;
 
+import org.chorus.testing.media.NginxRtmp;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

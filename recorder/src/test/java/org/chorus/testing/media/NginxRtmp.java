@@ -1,4 +1,4 @@
-package org.chorus.recording.grid;
+package org.chorus.testing.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /** A real RTMP ingest for tests: Debian's nginx with libnginx-mod-rtmp, recording every stream to FLV. */
-final class NginxRtmp implements AutoCloseable {
+public final class NginxRtmp implements AutoCloseable {
     private static final List<Path> MODULE_CANDIDATES = List.of(
             Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so"),
             Path.of("/usr/lib64/nginx/modules/ngx_rtmp_module.so"));
@@ -31,20 +31,20 @@ final class NginxRtmp implements AutoCloseable {
         this.port = port;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
     /** Starts nginx on {@code port} with its prefix, pid, logs and recordings under {@code dir}. */
-    static NginxRtmp start(Path dir, int port) throws IOException {
+    public static NginxRtmp start(Path dir, int port) throws IOException {
         NginxRtmp nginx = new NginxRtmp(dir, port);
         nginx.start();
         return nginx;
     }
 
-    void start() throws IOException {
+    public void start() throws IOException {
         Path module = MODULE_CANDIDATES.stream().filter(Files::isRegularFile).findFirst().orElse(null);
         assertThat(module).as("the nginx RTMP module (libnginx-mod-rtmp)").isNotNull();
         Files.createDirectories(recordDir);
@@ -87,12 +87,12 @@ final class NginxRtmp implements AutoCloseable {
                 });
     }
 
-    String url(String key) {
+    public String url(String key) {
         return "rtmp://127.0.0.1:" + port + "/live/" + key;
     }
 
     /** Stops nginx by its PID (SIGTERM) and waits for it. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -102,7 +102,7 @@ final class NginxRtmp implements AutoCloseable {
         }
     }
 
-    List<Path> recordings() throws IOException {
+    public List<Path> recordings() throws IOException {
         try (Stream<Path> files = Files.list(recordDir)) {
             return files.filter(p -> p.toString().endsWith(".flv")).sorted().toList();
         }
