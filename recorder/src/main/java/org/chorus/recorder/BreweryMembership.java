@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class BreweryMembership {
     private static final Logger log = LoggerFactory.getLogger(BreweryMembership.class);
+    private static final String MUC = "http://jabber.org/protocol/muc";
 
     private final XMPPConnection connection;
     private final EntityBareJid room;
@@ -41,11 +42,18 @@ final class BreweryMembership {
         }
     }
 
-    /** Joins (again, after a reconnect) and announces the status. */
+    /**
+     * Joins and announces the status. The first join goes through Smack's MUC support, which can
+     * create and configure the room; a rejoin after a lost stream is a plain MUC join presence
+     * carrying the status, since the room forgot us with the stream while Smack's room object did not.
+     */
     synchronized void join(boolean busy, boolean healthy) throws Exception {
         MultiUserChat muc = MultiUserChatManager.getInstanceFor(connection).getMultiUserChat(room);
         if (muc.isJoined()) {
-            muc.leave();
+            sendJoin(busy, healthy);
+            joined = true;
+            log.info("Joined the brewery {} as {} again", room, nick);
+            return;
         }
         MultiUserChat.MucCreateConfigFormHandle created = muc.createOrJoin(nick);
         if (created != null) {
@@ -78,7 +86,20 @@ final class BreweryMembership {
         joined = false;
     }
 
-    private void send(boolean busy, boolean healthy) throws Exception {
+    private void sendJoin(boolean busy, boolean healthy) throws Exception {
+        connection.sendStanza(PresenceBuilder.buildPresence()
+                .to(JidCreate.fullFrom(room, nick))
+                .addExtension(org.jivesoftware.smack.packet.StandardExtensionElement.builder("x", MUC)
+                        .addElement(org.jivesoftware.smack.packet.StandardExtensionElement.builder("history", MUC)
+                                .addAttribute("maxstanzas", "0").build())
+                        .build())
+                .addExtension(status(busy, healthy))
+                .build());
+        lastBusy = busy;
+        lastHealthy = healthy;
+    }
+
+    private static JibriStatusPacketExt status(boolean busy, boolean healthy) {
         JibriStatusPacketExt status = new JibriStatusPacketExt();
         JibriBusyStatusPacketExt busyStatus = new JibriBusyStatusPacketExt();
         busyStatus.setStatus(busy ? JibriBusyStatusPacketExt.BusyStatus.BUSY : JibriBusyStatusPacketExt.BusyStatus.IDLE);
@@ -86,9 +107,13 @@ final class BreweryMembership {
         health.setStatus(healthy ? HealthStatusPacketExt.Health.HEALTHY : HealthStatusPacketExt.Health.UNHEALTHY);
         status.setBusyStatus(busyStatus);
         status.setHealthStatus(health);
+        return status;
+    }
+
+    private void send(boolean busy, boolean healthy) throws Exception {
         Presence presence = PresenceBuilder.buildPresence()
                 .to(JidCreate.fullFrom(room, nick))
-                .addExtension(status)
+                .addExtension(status(busy, healthy))
                 .build();
         connection.sendStanza(presence);
         lastBusy = busy;
