@@ -133,6 +133,7 @@ chorus.recorder {
   xmpp { host = "127.0.0.1", port = $c2s, domain = "localhost", username = "recorder1", resource = "demo", security = disabled }
   brewery = "recorders@conference.localhost"
   nick = "recorder1"
+  accept-from = [ "av.localhost" ]
   recordings-dir = "$demo/recordings"
   finalize-script = "$demo/recorder/finalize.sh"
   javacpp-cache-dir = "$demo/recorder/javacpp-cache"

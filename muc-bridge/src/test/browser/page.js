@@ -273,6 +273,15 @@ async function rtpStats(pc, type) {
 }
 
 window.chorus = {
+  /** What the gateway said in the room so far (bodies). */
+  roomMessages() {
+    return state.roomMessages || [];
+  },
+  /** Presses the Record button; resolves when the gateway answered. */
+  async toggleRecording() {
+    await toggleRecording();
+    return document.getElementById('record').dataset.recording;
+  },
   async report() {
     const outgoing = state.outgoing;
     const incoming = [];

@@ -8,7 +8,10 @@
 //   node run-call.mjs --ws ws://127.0.0.1:5280/xmpp-websocket --room trio@conference.localhost \
 //     --conference trio@av.localhost --participant alice,alice@localhost,secret \
 //     --participant bob,bob@localhost,secret [--timeout 60] [--min-frames 15] [--min-audio-packets 25]
-//     [--chromium /usr/bin/chromium] [--debug]
+//     [--chromium /usr/bin/chromium] [--debug] [--record-seconds 0]
+// With --record-seconds N the first participant (who must own the room) presses Record once every
+// page receives the others, keeps the call up N seconds after the room says "Recording started",
+// then stops the recording; the result's "recording" lists what the room said.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -50,6 +53,7 @@ function parseArgs(argv) {
       case '--min-audio-packets': args.minAudioPackets = Number(value()); break;
       case '--chromium': args.chromium = value(); break;
       case '--debug': args.debug = true; break;
+      case '--record-seconds': args.recordSeconds = Number(value()); break;
       default: throw new Error(`unknown argument ${flag}`);
     }
   }
@@ -97,6 +101,31 @@ async function serve(files) {
 }
 
 /** Per participant: what it received from whom, and what went wrong. */
+/** The owner's page records the call for a while: Record, wait, Stop, as a person would. */
+async function record(page, seconds) {
+  const said = () => page.evaluate(() => window.chorus.roomMessages());
+  const waitFor = async (prefix, timeoutMs) => {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if ((await said()).some((m) => m.startsWith(prefix))) return true;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    return false;
+  };
+  if ((await page.evaluate(() => window.chorus.toggleRecording())) !== 'yes') {
+    return { messages: await said(), failure: 'the Record button was refused' };
+  }
+  if (!(await waitFor('Recording started', 30000))) {
+    return { messages: await said(), failure: 'the room never said "Recording started"' };
+  }
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  await page.evaluate(() => window.chorus.toggleRecording());
+  if (!(await waitFor('Recording stopped', 30000))) {
+    return { messages: await said(), failure: 'the room never said "Recording stopped"' };
+  }
+  return { messages: await said(), seconds };
+}
+
 function evaluate(args, reports) {
   const failures = [];
   const outboundSsrcs = new Map();
@@ -230,8 +259,14 @@ async function main() {
         break;
       }
     }
+    let recording = null;
+    if (evaluation.failures.length === 0 && args.recordSeconds > 0) {
+      recording = await record(pages[0], args.recordSeconds);
+      if (recording.failure) evaluation.failures.push(recording.failure);
+    }
     result = {
       ok: evaluation.failures.length === 0,
+      recording,
       elapsedMs: Date.now() - started,
       minFrames: args.minFrames,
       minAudioPackets: args.minAudioPackets,

@@ -16,6 +16,8 @@ import org.xmpp.packet.Presence;
  */
 public final class Brewery {
     private static final Logger log = LoggerFactory.getLogger(Brewery.class);
+    /** How long after a refused join (e.g. the room does not exist yet) the gateway tries again. */
+    public static final java.time.Duration RETRY = java.time.Duration.ofSeconds(10);
 
     private final JID room;
     private final String nick;
@@ -23,11 +25,17 @@ public final class Brewery {
     private final StanzaSink sink;
     private final RecorderPool pool;
     private final java.util.function.Consumer<JID> gone;
+    private final java.util.concurrent.ScheduledExecutorService signalling;
+    private boolean joined;
 
-    /** {@code gone} hears of each recorder (its own JID) that leaves the brewery. */
+    /**
+     * {@code gone} hears of each recorder (its own JID) that leaves the brewery; a refused join is
+     * tried again on {@code signalling} every {@link #RETRY}.
+     */
     public Brewery(JID room, String nick, JID componentJid, StanzaSink sink, RecorderPool pool,
-            java.util.function.Consumer<JID> gone) {
+            java.util.function.Consumer<JID> gone, java.util.concurrent.ScheduledExecutorService signalling) {
         this.gone = gone;
+        this.signalling = signalling;
         this.room = room.asBareJID();
         this.nick = nick;
         this.from = componentJid;
@@ -41,6 +49,7 @@ public final class Brewery {
 
     /** Joins (or rejoins after a lost stream): the room answers with every occupant's presence. */
     public void join() {
+        joined = false;
         pool.clear();
         Presence join = new Presence();
         join.setFrom(from);
@@ -55,6 +64,7 @@ public final class Brewery {
         leave.setFrom(from);
         leave.setTo(new JID(room.getNode(), room.getDomain(), nick));
         sink.send(leave);
+        joined = false;
         pool.clear();
     }
 
@@ -66,8 +76,27 @@ public final class Brewery {
         }
         if (sender.getResource() == null || nick.equals(sender.getResource())) {
             if (presence.getType() == Presence.Type.error) {
-                log.warn("Cannot join the brewery {}: {}", room,
-                        presence.getError() == null ? "error" : presence.getError().getCondition());
+                log.warn("Cannot join the brewery {}: {}; trying again in {} s", room,
+                        presence.getError() == null ? "error" : presence.getError().getCondition(), RETRY.toSeconds());
+                joined = false;
+                signalling.schedule(() -> {
+                    if (!joined) {
+                        join();
+                    }
+                }, RETRY.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            } else if (presence.getType() == null && !joined) {
+                joined = true;
+                if (hasStatus(presence, "201")) {
+                    // the gateway created the room: unlock it as an instant room (XEP-0045 §10.1.2)
+                    org.xmpp.packet.IQ unlock = new org.xmpp.packet.IQ(org.xmpp.packet.IQ.Type.set);
+                    unlock.setFrom(from);
+                    unlock.setTo(room);
+                    unlock.setChildElement("query", "http://jabber.org/protocol/muc#owner")
+                            .addElement("x", Namespaces.DATA_FORMS).addAttribute("type", "submit");
+                    sink.send(unlock);
+                    log.info("Created the recorders' brewery {}", room);
+                }
+                log.info("Joined the recorders' brewery {}", room);
             }
             return true;
         }
@@ -95,6 +124,19 @@ public final class Brewery {
         pool.update(recorder);
         log.debug("Recorder {}: {}, {}", sender.getResource(), idle ? "idle" : "busy", healthy ? "healthy" : "unhealthy");
         return true;
+    }
+
+    private static boolean hasStatus(Presence presence, String code) {
+        Element x = presence.getChildElement("x", Namespaces.MUC_USER);
+        if (x == null) {
+            return false;
+        }
+        for (Element status : x.elements("status")) {
+            if (code.equals(status.attributeValue("code"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static JID realJid(Presence presence) {

@@ -63,8 +63,9 @@ public final class JibriIq {
     }
 
     /**
-     * Jibri's {@code app_data}: a JSON object with {@code file_recording_metadata} (Jibri's key,
-     * passed through to metadata.json) and Chorus's own {@code chorus} object.
+     * Jibri's {@code app_data}: a JSON object with {@code file_recording_metadata} (Jibri's key, for
+     * Jibri-compatible workers; Chorus's recorder writes its own metadata.json) and Chorus's own
+     * {@code chorus} object (conference JID, call id, layout, attempt number).
      */
     static String appData(JID room, JID conference, String callId, String layout, int attempt) {
         return "{\"file_recording_metadata\":{\"room\":" + json(room.toBareJID()) + "},\"chorus\":{\"conference\":"

@@ -55,7 +55,8 @@ public final class JibriIqHandler implements IqHandler {
                 request = new RecordingRequest(mode, mode.equals("stream") ? "grid" : defaultLayout,
                         url == null || url.isBlank() ? null : url, iq.getFrom().asBareJID());
             } catch (IllegalArgumentException e) {
-                return Stanzas.error(iq, Condition.bad_request, e.getMessage());
+                // Jitsi's request names the URL streamid
+                return Stanzas.error(iq, Condition.bad_request, e.getMessage().replace("stream_url", "streamid"));
             }
             refusal = recordings.start(found.room(), request);
         } else if ("stop".equals(action)) {

@@ -56,7 +56,10 @@ public final class RecordingManager implements CallListener {
     private final RecorderCalls recorderCalls;
     private final ScheduledExecutorService signalling;
     private final Settings settings;
+    /** Recordings in progress (starting or on), one per room. */
     private final Map<Room, RoomRecording> recordings = new HashMap<>();
+    /** Stopped recordings whose recorder is still finalizing, by session id. */
+    private final Map<String, RoomRecording> stopping = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
 
     public RecordingManager(RecorderPool pool, IqTracker tracker, RoomRegistry rooms, CallManager calls,
@@ -102,7 +105,7 @@ public final class RecordingManager implements CallListener {
     /** Stops the room's recording; empty when accepted. */
     public Optional<Refusal> stop(Room room, JID by) {
         RoomRecording rec = recordings.get(room);
-        if (rec == null || rec.state() == RecordingState.STOPPING) {
+        if (rec == null) {
             return Optional.of(new Refusal(Condition.unexpected_request, "the call is not being recorded"));
         }
         log.info("{}: recording {} stopped by {}", room.jid(), rec.sessionId(), by);
@@ -116,7 +119,7 @@ public final class RecordingManager implements CallListener {
     public IQ onStatus(IQ iq) {
         Element jibri = iq.getChildElement();
         String sessionId = jibri.attributeValue(JibriIq.SESSION_ID);
-        RoomRecording rec = recordings.values().stream()
+        RoomRecording rec = java.util.stream.Stream.concat(recordings.values().stream(), stopping.values().stream())
                 .filter(r -> r.sessionId().equals(sessionId) && iq.getFrom().equals(r.recorder()))
                 .findFirst().orElse(null);
         if (rec == null) {
@@ -143,7 +146,7 @@ public final class RecordingManager implements CallListener {
     @Override
     public void callEnded(Call call, EndReason reason) {
         RoomRecording rec = recordings.get(call.room());
-        if (rec != null && rec.state() != RecordingState.STOPPING) {
+        if (rec != null) {
             stopRecording(rec, "Recording stopped: the call ended");
         }
     }
@@ -151,9 +154,7 @@ public final class RecordingManager implements CallListener {
     /** The gateway is shutting down: recordings stop and are finalized by their recorders. */
     public void stopAll() {
         for (RoomRecording rec : recordings.values().toArray(RoomRecording[]::new)) {
-            if (rec.state() != RecordingState.STOPPING) {
-                stopRecording(rec, "Recording stopped: the service is shutting down");
-            }
+            stopRecording(rec, "Recording stopped: the service is shutting down");
         }
     }
 
@@ -172,7 +173,12 @@ public final class RecordingManager implements CallListener {
                 return;
             }
             if (failure != null || answer.getType() == IQ.Type.error) {
-                attemptFailed(rec, failure != null ? "the recorder did not answer" : Stanzas.describeError(answer), true);
+                if (failure == null) {
+                    log.info("{}: recorder {} refused the start: {}", rec.room().jid(), target, Stanzas.describeError(answer));
+                }
+                // the room hears the condition only: a recorder's error text may name its paths
+                attemptFailed(rec, failure != null ? "the recorder did not answer" : "the recorder refused ("
+                        + (answer.getError() == null ? "error" : answer.getError().getCondition().toXMPP()) + ")", true);
                 return;
             }
             Element jibri = answer.getChildElement();
@@ -230,7 +236,11 @@ public final class RecordingManager implements CallListener {
         Optional<Recorder> next = retry && rec.attempts() < settings.maxAttempts() ? pool.pick(rec.tried())
                 : Optional.empty();
         if (next.isPresent()) {
-            rooms.post(rec.room(), "Recording interrupted (" + why + "); moving it to another recorder");
+            if (rec.wasOn()) {
+                rooms.post(rec.room(), "Recording interrupted (" + why + "); moving it to another recorder");
+            } else if (!why.contains("busy")) {
+                rooms.post(rec.room(), "Recording could not start (" + why + "); trying another recorder");
+            }
             attempt(rec, next.get());
             return;
         }
@@ -244,6 +254,8 @@ public final class RecordingManager implements CallListener {
         cancelTimer(rec);
         JID recorder = rec.recorder();
         rec.moveTo(RecordingState.STOPPING);
+        recordings.remove(rec.room(), rec);
+        stopping.put(rec.sessionId(), rec);
         // the room is no longer recorded once the recorder stops receiving media: say so now
         rooms.post(rec.room(), announcement);
         publishOff(rec);
@@ -269,6 +281,7 @@ public final class RecordingManager implements CallListener {
             log.info("{}: recording {} finished", rec.room().jid(), rec.sessionId());
         }
         recordings.remove(rec.room(), rec);
+        stopping.remove(rec.sessionId(), rec);
     }
 
     private void publish(RoomRecording rec) {

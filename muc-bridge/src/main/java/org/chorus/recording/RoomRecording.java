@@ -79,6 +79,11 @@ final class RoomRecording {
         recorder = null;
     }
 
+    /** Whether the recording was ever on (some media was written). */
+    boolean wasOn() {
+        return announcedOn;
+    }
+
     /** True the first time the recording is announced as on. */
     boolean claimOnAnnouncement() {
         boolean first = !announcedOn;

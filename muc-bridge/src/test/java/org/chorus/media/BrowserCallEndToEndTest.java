@@ -50,7 +50,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserCallEndToEndTest {
     private static final Path BROWSER_DIR = Path.of(System.getProperty("basedir", ".")).resolve("src/test/browser");
-    private static final String CHROMIUM = System.getProperty("chorus.chromium", "/usr/bin/chromium");
+    private static final String CHROMIUM = BrowserDriver.CHROMIUM;
     /** {@code -Dchorus.browser.debug=true} logs every Jingle stanza the pages send and receive. */
     private static final boolean DEBUG = Boolean.getBoolean("chorus.browser.debug");
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -85,9 +85,9 @@ class BrowserCallEndToEndTest {
     @Test
     @Timeout(value = 170, unit = TimeUnit.SECONDS)
     void threeBrowsersEachReceiveTheOtherTwoAndNeverThemselves() throws Exception {
-        String node = requireExecutable("node");
+        String node = BrowserDriver.requireExecutable("node");
         assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium)").isExecutable();
-        installBrowserDependencies();
+        BrowserDriver.installDependencies(BROWSER_DIR);
 
         List<ProsodyServer.Account> accounts = NAMES.stream().map(server::newUser).toList();
         owner.createMembersOnlyRoom("browsers", "owner", XmppTestClient.bareJids(accounts.toArray(ProsodyServer.Account[]::new)));
@@ -110,7 +110,7 @@ class BrowserCallEndToEndTest {
             command.addAll(List.of("--participant", NAMES.get(i) + "," + a.jid() + "," + a.password()));
         }
         long start = System.nanoTime();
-        Config result = run(command);
+        Config result = BrowserDriver.run(BROWSER_DIR, command, CALL_TIMEOUT.plusSeconds(45));
         System.out.printf("browser call took %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
 
         assertThat(result.getStringList("failures")).as("what the driver saw go wrong").isEmpty();
@@ -151,84 +151,4 @@ class BrowserCallEndToEndTest {
         }
     }
 
-    /** Runs the driver; its stderr (the pages' consoles) goes to this test's output. */
-    private Config run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).directory(BROWSER_DIR.toFile()).start();
-        Thread stderr = new Thread(() -> copyLines(process, false), "browser-driver-stderr");
-        stderr.setDaemon(true);
-        stderr.start();
-        List<String> stdout = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    synchronized (stdout) {
-                        stdout.add(line);
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "browser-driver-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        if (!process.waitFor(CALL_TIMEOUT.toSeconds() + 45, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            fail("the browser driver did not finish in time");
-        }
-        reader.join(5_000);
-        stderr.join(5_000);
-        Optional<String> json;
-        synchronized (stdout) {
-            stdout.forEach(line -> System.out.println("driver: " + line));
-            json = stdout.stream().filter(line -> line.startsWith("{")).reduce((a, b) -> b);
-        }
-        assertThat(json).as("the driver's JSON result (exit code " + process.exitValue() + ")").isPresent();
-        Config result = ConfigFactory.parseString(json.get(), ConfigParseOptions.defaults().setSyntax(ConfigSyntax.JSON));
-        if (process.exitValue() != 0) {
-            fail("the browser call failed (exit code " + process.exitValue() + "): " + result.getStringList("failures"));
-        }
-        return result;
-    }
-
-    private static void copyLines(Process process, boolean out) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                out ? process.getInputStream() : process.getErrorStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
-                System.out.println("browser: " + line);
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
-    }
-
-    /** {@code npm ci} when the harness's packages are not installed yet (config/run-tests.sh installs them first). */
-    private static void installBrowserDependencies() throws Exception {
-        Path modules = BROWSER_DIR.resolve("node_modules");
-        if (List.of("playwright-core", "stanza", "esbuild", "events").stream().allMatch(m -> Files.isDirectory(modules.resolve(m)))) {
-            return;
-        }
-        String npm = requireExecutable("npm");
-        Process process = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund")
-                .directory(BROWSER_DIR.toFile()).redirectErrorStream(true).start();
-        Thread copy = new Thread(() -> copyLines(process, true), "npm-ci");
-        copy.setDaemon(true);
-        copy.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail("npm ci in " + BROWSER_DIR + " did not finish in 5 minutes");
-        }
-        copy.join(5_000);
-        assertThat(process.exitValue()).as("npm ci in " + BROWSER_DIR).isZero();
-    }
-
-    private static String requireExecutable(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            Path candidate = Path.of(dir, name);
-            if (Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        return fail(name + " is not installed (bash config/run-tests.sh installs it with apt-get)");
-    }
 }

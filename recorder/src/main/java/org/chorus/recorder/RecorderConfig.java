@@ -16,10 +16,10 @@ public record RecorderConfig(
         String resource,
         Security security,
         Duration connectTimeout,
-        Duration reconnectInitialDelay,
-        Duration reconnectMaxDelay,
+        Duration reconnectDelay,
         String brewery,
         String nick,
+        java.util.List<String> acceptFrom,
         Path recordingsDir,
         String finalizeScript,
         Duration finalizeTimeout,
@@ -70,8 +70,8 @@ public record RecorderConfig(
         }
         String script = c.getString("finalize-script").trim();
         return new RecorderConfig(c.getString("xmpp.host"), port, domain, username, password, resource, security,
-                c.getDuration("xmpp.connect-timeout"), c.getDuration("xmpp.reconnect-initial-delay"),
-                c.getDuration("xmpp.reconnect-max-delay"), brewery, nick, Path.of(c.getString("recordings-dir")),
+                c.getDuration("xmpp.connect-timeout"), c.getDuration("xmpp.reconnect-delay"), brewery, nick,
+                java.util.List.copyOf(c.getStringList("accept-from")), Path.of(c.getString("recordings-dir")),
                 script.isEmpty() ? null : script, c.getDuration("finalize-timeout"), max,
                 c.getBytes("min-free-space"), c.getString("javacpp-cache-dir").trim(),
                 c.getString("media.bind-address").trim(), c.getBoolean("media.allow-loopback"),

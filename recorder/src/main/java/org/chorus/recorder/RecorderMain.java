@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code chorus-recorder --config FILE}: runs a recorder until SIGTERM, which stops and finalizes
  * its recordings first. Start-up errors end the process with one line on stderr: exit 2 for
- * configuration, 3 when the XMPP server cannot be reached or refuses the login.
+ * configuration, 3 when it cannot start: the XMPP server cannot be reached or refuses the login, the
+ * brewery cannot be joined, or no media address can be opened.
  */
 @Command(name = "chorus-recorder", mixinStandardHelpOptions = true, versionProvider = RecorderMain.Version.class,
         description = "Chorus recorder: records calls to files or RTMP streams for the Chorus gateway (Jibri protocol).")
@@ -58,8 +59,7 @@ public final class RecorderMain implements Callable<Integer> {
         } catch (Exception e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             service.close();
-            err.println("chorus-recorder: cannot connect to " + config.host() + ":" + config.port() + " as "
-                    + config.username() + "@" + config.domain() + ": " + oneLine(String.valueOf(e.getMessage())));
+            err.println("chorus-recorder: " + oneLine(String.valueOf(e.getMessage())));
             return EXIT_XMPP;
         }
         try {

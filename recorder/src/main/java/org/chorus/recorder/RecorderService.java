@@ -59,6 +59,13 @@ public final class RecorderService implements StatusListener, AutoCloseable {
     private ConferenceClient client;
     private BreweryMembership brewery;
 
+    /** Why the recorder could not start, in one line. */
+    public static final class StartFailure extends Exception {
+        StartFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     public RecorderService(RecorderConfig config) {
         this.config = config;
         this.health = new Health(config.recordingsDir(), config.minFreeSpace());
@@ -76,7 +83,12 @@ public final class RecorderService implements StatusListener, AutoCloseable {
         } else {
             IceSettings.defaultRouteAddress().ifPresent(ice::bindAddress);
         }
-        media = ClientMedia.open(ice.build());
+        try {
+            media = ClientMedia.open(ice.build());
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new StartFailure("cannot open media on " + (config.bindAddress().isEmpty() ? "the default address"
+                    : config.bindAddress()) + ": " + e.getMessage(), e);
+        }
         ProviderManager.addIQProvider(JibriIq.ELEMENT, JibriIq.NAMESPACE, new JibriIqProvider());
         XMPPTCPConnectionConfiguration xmpp = XMPPTCPConnectionConfiguration.builder()
                 .setXmppDomain(config.domain())
@@ -99,11 +111,23 @@ public final class RecorderService implements StatusListener, AutoCloseable {
         connection.addConnectionListener(new StreamListener());
         ReconnectionManager reconnect = ReconnectionManager.getInstanceFor(connection);
         reconnect.setReconnectionPolicy(ReconnectionManager.ReconnectionPolicy.FIXED_DELAY);
-        reconnect.setFixedDelay((int) Math.max(1, config.reconnectInitialDelay().toSeconds()));
+        reconnect.setFixedDelay((int) Math.max(1, config.reconnectDelay().toSeconds()));
         reconnect.enableAutomaticReconnection();
         brewery = new BreweryMembership(connection, config.brewery(), config.nick());
-        connection.connect().login();
-        brewery.join(busy(), health.healthy());
+        try {
+            connection.connect().login();
+        } catch (Exception e) {
+            throw new StartFailure("cannot connect to " + config.host() + ":" + config.port() + " as "
+                    + config.username() + "@" + config.domain() + ": " + e.getMessage(), e);
+        }
+        try {
+            brewery.join(busy(), health.healthy());
+        } catch (Exception e) {
+            throw new StartFailure("cannot join the brewery " + config.brewery() + ": " + e.getMessage(), e);
+        }
+        if (config.acceptFrom().isEmpty()) {
+            log.warn("accept-from is empty: any JID may start and stop recordings here");
+        }
         poller.scheduleAtFixedRate(this::poll, 10, 10, TimeUnit.MILLISECONDS);
         poller.scheduleWithFixedDelay(this::checkHealth, 10, 10, TimeUnit.SECONDS);
     }
@@ -128,6 +152,11 @@ public final class RecorderService implements StatusListener, AutoCloseable {
         public IQ handleIQRequest(IQ request) {
             if (!(request instanceof JibriIq iq)) {
                 return IQ.createErrorResponse(request, StanzaError.Condition.bad_request);
+            }
+            if (!config.acceptFrom().isEmpty()
+                    && !config.acceptFrom().contains(iq.getFrom().getDomain().toString())) {
+                log.warn("Refusing a Jibri request from {}: not in accept-from", iq.getFrom());
+                return IQ.createErrorResponse(request, StanzaError.Condition.forbidden);
             }
             return switch (iq.getAction()) {
                 case START -> start(iq);
@@ -200,6 +229,9 @@ public final class RecorderService implements StatusListener, AutoCloseable {
         byConference.remove(session.request().conference(), session);
         if (session.phase() == RecordingPhase.DONE) {
             sendStatus(session, JibriIq.Status.OFF, null, null);
+        } else if (!session.failureReported()) {
+            // the writer failed while finishing: the gateway still waits for the final status
+            sendStatus(session, JibriIq.Status.OFF, JibriIq.FailureReason.ERROR, false);
         }
         brewery.update(busy(), health.healthy(), false);
     }

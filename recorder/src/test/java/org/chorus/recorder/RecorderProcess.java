@@ -36,6 +36,7 @@ final class RecorderProcess implements AutoCloseable {
         conf.append("  nick = \"").append(name).append("\"\n");
         conf.append("  recordings-dir = \"").append(recordingsDir).append("\"\n");
         conf.append("  min-free-space = 1MiB\n");
+        conf.append("  accept-from = [ \"").append(server.componentDomain()).append("\" ]\n");
         conf.append("  media { bind-address = \"127.0.0.1\", allow-loopback = true }\n");
         extra.forEach((k, v) -> conf.append("  ").append(k).append(" = \"").append(v).append("\"\n"));
         conf.append("}\n");

@@ -99,8 +99,9 @@ class TracksRecordingEndToEndTest {
                         assertThat(v.startTime()).as(nick + "'s video starts when they joined").isCloseTo(expectedStart, within(1.0));
                         assertThat(a.startTime()).as(nick + "'s audio starts when they joined").isCloseTo(expectedStart, within(1.0));
                         // a Matroska file's duration is where its timeline ends (start_time included)
-                        assertThat(v.duration()).as(nick + "'s video lasts until the stop").isCloseTo(length, within(1.0));
-                        assertThat(a.duration()).as(nick + "'s audio lasts until the stop").isCloseTo(length, within(1.0));
+                        // (the stop, moved onto the file's timeline like the flashes)
+                        assertThat(v.duration()).as(nick + "'s video lasts until the stop").isCloseTo(length + shift, within(1.0));
+                        assertThat(a.duration()).as(nick + "'s audio lasts until the stop").isCloseTo(length + shift, within(1.0));
                         assertThat(RecordingProbe.avOffsetMillis(flashes, beeps)).as(nick + "'s A/V sync (ms)")
                                 .isCloseTo(0.0, within(60.0));
                     }

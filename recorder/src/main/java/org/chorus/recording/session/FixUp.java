@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FixUp {
     private static final Logger log = LoggerFactory.getLogger(FixUp.class);
+    /** Remuxing copies packets; even hours of media take seconds. A hung child is stopped. */
+    private static final java.time.Duration TIMEOUT = java.time.Duration.ofMinutes(5);
 
     private FixUp() {}
 
@@ -40,26 +42,38 @@ final class FixUp {
             command.add(folder.toString());
             Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    FixUpMain.Probed file = FixUpMain.Probed.parse(line);
-                    if (file != null) {
-                        probed.add(file);
-                        if (file.repaired()) {
-                            log.info("Repaired {} (it had no duration): {} ms", file.name(), file.durationMicros() / 1000);
-                        }
-                    }
-                }
-            }
-            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            List<FixUpMain.Probed> found = java.util.Collections.synchronizedList(new ArrayList<>());
+            Thread reader = new Thread(() -> read(p, found), "fix-up-output");
+            reader.setDaemon(true);
+            reader.start();
+            if (!p.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
+                log.warn("The fix-up step took longer than {} s and was stopped", TIMEOUT.toSeconds());
             }
+            reader.join(1000);
+            probed.addAll(found);
         } catch (IOException e) {
             log.warn("The fix-up step could not run: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return probed;
+    }
+
+    private static void read(Process p, List<FixUpMain.Probed> found) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                FixUpMain.Probed file = FixUpMain.Probed.parse(line);
+                if (file != null) {
+                    found.add(file);
+                    if (file.repaired()) {
+                        log.info("Repaired {} (it had no duration): {} ms", file.name(), file.durationMicros() / 1000);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
     }
 
     /** The folder's files of one attempt, as metadata.json lists them, when the writer could not say. */

@@ -24,6 +24,17 @@ final class Metadata {
 
     private Metadata() {}
 
+    /** The file's kind; a file the writer could not describe is known by its name. */
+    private static String kind(OutputFile f) {
+        if (f.kind() != null) {
+            return f.kind().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (f.name().contains("-audio-")) {
+            return "audio";
+        }
+        return f.name().contains("-video-") ? "video" : "audio+video";
+    }
+
     @SuppressWarnings("unchecked")
     static void write(Path folder, StartRequest request, long startEpochMillis, long endEpochMillis,
             ParticipantLog participants, List<OutputFile> files, String outcome) throws IOException {
@@ -80,7 +91,7 @@ final class Metadata {
             if (f.participantId() != null) {
                 m.put("participant", f.participantId());
             }
-            m.put("kind", f.kind() == null ? "audio+video" : f.kind().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("kind", kind(f));
             m.put("codec", f.codec());
             m.put("start_offset_ms", f.startMicros() / 1000);
             m.put("duration_ms", f.durationMicros() / 1000);
@@ -89,8 +100,21 @@ final class Metadata {
         attempt.put("files", written);
         attempts.add(attempt);
         root.put("attempts", attempts);
-        // the union over attempts, for readers that want one list
-        root.put("participants", people);
+        // everyone who was recorded, over all attempts (by JID, first stay's nick)
+        Map<String, Object> union = new LinkedHashMap<>();
+        for (Object a : attempts) {
+            if (a instanceof Map<?, ?> m && m.get("participants") instanceof List<?> list) {
+                for (Object p : list) {
+                    if (p instanceof Map<?, ?> person && person.get("jid") != null) {
+                        Map<String, Object> entry = new LinkedHashMap<>();
+                        entry.put("jid", person.get("jid"));
+                        entry.put("nick", person.get("nick"));
+                        union.putIfAbsent(String.valueOf(person.get("jid")), entry);
+                    }
+                }
+            }
+        }
+        root.put("participants", new ArrayList<>(union.values()));
         Path tmp = folder.resolve(".metadata.json.tmp");
         JSON.writeValue(tmp.toFile(), root);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -51,6 +51,7 @@ public final class RecordingSession {
     private int nextStreamId;
     private long lastAdvance;
     private String failure;
+    private volatile boolean failureReported;
 
     private RecordingSession(StartRequest request, Path folder, StatusListener listener, Settings settings,
             Executor finalizer, int rtcpSsrc) {
@@ -90,6 +91,11 @@ public final class RecordingSession {
 
     public Path folder() {
         return folder;
+    }
+
+    /** Whether the listener already heard {@code failed} for this recording. */
+    public boolean failureReported() {
+        return failureReported;
     }
 
     public RecordingPhase phase() {
@@ -237,6 +243,7 @@ public final class RecordingSession {
             }
         }
         log.warn("Recording {}: {}", request.sessionId(), failure);
+        failureReported = true;
         listener.failed(this, failure, true);
         finalizer.execute(() -> finalizeFiles("failed: " + failure));
     }
