@@ -147,8 +147,8 @@ recorder_pid=$!
 for _ in $(seq 1 100); do grep -q "Joined the brewery" "$demo/recorder.log" 2>/dev/null && break; sleep 0.2; done
 grep -q "Joined the brewery" "$demo/recorder.log" || { echo "The recorder did not start:"; tail -5 "$demo/recorder.log"; exit 1; }
 # print where each finished recording went
-(tail -n0 -F "$demo/recorder.log" 2>/dev/null | grep --line-buffered "finalize: Recording saved in" \
-  | sed -u 's/.*finalize: /== /') &
+(tail -n0 -F "$demo/recorder.log" 2>/dev/null | grep --line-buffered " finalize: " \
+  | sed -u -e 's/.* finalize: Recording saved in/== Recording saved in/' -e 's/.* finalize: /   /') &
 saved_pid=$!
 
 # --- 7. the call page for browser tabs ------------------------------------------------------
