@@ -1,0 +1,78 @@
+package org.chorus.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.chorus.xmpp.Namespaces;
+import org.dom4j.Element;
+import org.junit.jupiter.api.Test;
+import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
+
+/** The small rules of recording on the gateway: legal state changes, valid requests, the wire form. */
+class RecordingRulesTest {
+
+    @Test
+    void aRecordingMovesThroughItsStatesAndOffIsFinal() {
+        assertThat(RecordingState.STARTING.canMoveTo(RecordingState.ON)).isTrue();
+        assertThat(RecordingState.STARTING.canMoveTo(RecordingState.STARTING)).as("a retry starts again").isTrue();
+        assertThat(RecordingState.ON.canMoveTo(RecordingState.STARTING)).as("moved to another recorder").isTrue();
+        assertThat(RecordingState.STOPPING.canMoveTo(RecordingState.ON)).isFalse();
+        assertThat(RecordingState.STOPPING.canMoveTo(RecordingState.OFF)).isTrue();
+        for (RecordingState s : RecordingState.values()) {
+            assertThat(RecordingState.OFF.canMoveTo(s)).isFalse();
+        }
+        assertThat(RecordingState.STARTING.jibriStatus()).isEqualTo("pending");
+        assertThat(RecordingState.STOPPING.jibriStatus()).isEqualTo("on");
+    }
+
+    @Test
+    void requestsAreValidatedAndAStreamIsAlwaysTheGrid() {
+        JID owner = new JID("alice@example.org");
+        assertThat(new RecordingRequest("FILE", "Tracks", null, owner).mode()).isEqualTo("file");
+        RecordingRequest stream = new RecordingRequest("stream", "tracks", "rtmp://live.example.org/app/key", owner);
+        assertThat(stream.layout()).isEqualTo("grid");
+        assertThat(stream.toString()).doesNotContain("key").contains("(hidden)");
+        assertThatThrownBy(() -> new RecordingRequest("tape", "tracks", null, owner)).hasMessageContaining("recording_mode");
+        assertThatThrownBy(() -> new RecordingRequest("file", "mosaic", null, owner)).hasMessageContaining("recording_layout");
+        assertThatThrownBy(() -> new RecordingRequest("stream", "grid", "http://example.org/", owner))
+                .hasMessageContaining("stream_url");
+        assertThatThrownBy(() -> new RecordingRequest("stream", "grid", null, owner)).hasMessageContaining("stream_url");
+    }
+
+    @Test
+    void theStartRequestCarriesJibrisAttributesAndChorusAppData() {
+        JID conference = new JID("team@av.example.org");
+        IQ start = JibriIq.start(conference, new JID("rec@example.org/r1"), "s-1", new JID("team@conference.example.org"),
+                conference, "call-1", new RecordingRequest("stream", "grid", "rtmp://x.example.org/live/k", null), 2);
+        Element jibri = start.getChildElement();
+        assertThat(jibri.getNamespaceURI()).isEqualTo(Namespaces.JIBRI);
+        assertThat(jibri.attributeValue("action")).isEqualTo("start");
+        assertThat(jibri.attributeValue("recording_mode")).isEqualTo("stream");
+        assertThat(jibri.attributeValue("streamid")).isEqualTo("rtmp://x.example.org/live/k");
+        assertThat(jibri.attributeValue("session_id")).isEqualTo("s-1");
+        assertThat(jibri.attributeValue("room")).isEqualTo("team@conference.example.org");
+        assertThat(jibri.attributeValue("app_data")).isEqualTo("{\"file_recording_metadata\":{\"room\":\"team@conference.example.org\"},"
+                + "\"chorus\":{\"conference\":\"team@av.example.org\",\"call_id\":\"call-1\",\"layout\":\"grid\",\"attempt\":2}}");
+        Element status = JibriIq.recordingStatus("on", "file", "s-1", new JID("alice@example.org/phone"));
+        assertThat(status.attributeValue("initiator")).isEqualTo("alice@example.org");
+        assertThat(status.getName()).isEqualTo("jibri-recording-status");
+    }
+
+    @Test
+    void thePoolPicksHealthyIdleRecordersItHasNotTried() {
+        RecorderPool pool = new RecorderPool();
+        JID a = new JID("rec-a@example.org/r");
+        JID b = new JID("rec-b@example.org/r");
+        pool.update(new Recorder(new JID("brewery@conference.example.org/a"), a, false, true));
+        pool.update(new Recorder(new JID("brewery@conference.example.org/b"), b, true, true));
+        pool.update(new Recorder(new JID("brewery@conference.example.org/c"), new JID("rec-c@example.org/r"), true, false));
+        pool.update(new Recorder(new JID("brewery@conference.example.org/d"), null, true, true));
+        assertThat(pool.pick(java.util.Set.of())).map(Recorder::realJid).contains(b);
+        assertThat(pool.pick(java.util.Set.of(b))).isEmpty();
+        pool.update(new Recorder(new JID("brewery@conference.example.org/a"), a, true, true));
+        assertThat(pool.pick(java.util.Set.of(b))).map(Recorder::realJid).contains(a);
+        assertThat(pool.remove(new JID("brewery@conference.example.org/a"))).isNotNull();
+        assertThat(pool.pick(java.util.Set.of(b))).isEmpty();
+    }
+}
