@@ -1,6 +1,5 @@
 package org.chorus.recording.writer;
 
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -76,7 +75,16 @@ public final class WriterProcess implements MediaOutput {
 
     private final Options options;
     private final Process process;
+    /** How much media the parent holds for a child that falls behind: about 10 s of a 4-person grid. */
+    static final int PIPE_BUFFER_BYTES = 8 * 1024 * 1024;
+    private static final long DROP_LOG_INTERVAL_NANOS = 5_000_000_000L;
+
+    private final PipeBuffer buffer;
     private final DataOutputStream pipe;
+    /** Video streams that lost a frame to a full pipe: their frames wait for the next keyframe. */
+    private final java.util.BitSet awaitingKeyframe = new java.util.BitSet();
+    private long droppedFrames;
+    private long lastDropLog;
     private final Thread replyReader;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Void> firstMedia = new CompletableFuture<>();
@@ -88,7 +96,8 @@ public final class WriterProcess implements MediaOutput {
     private WriterProcess(Options options, Process process) {
         this.options = options;
         this.process = process;
-        this.pipe = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 64 * 1024));
+        this.buffer = new PipeBuffer(process.getOutputStream(), PIPE_BUFFER_BYTES, "writer-" + options.label() + "-pipe");
+        this.pipe = new DataOutputStream(buffer);
         this.replyReader = new Thread(this::readReplies, "writer-" + options.label() + "-replies");
         this.replyReader.setDaemon(true);
         Thread relay = new Thread(this::relayLog, "writer-" + options.label() + "-log");
@@ -206,6 +215,20 @@ public final class WriterProcess implements MediaOutput {
         if (state != State.RUNNING) {
             return;
         }
+        if (awaitingKeyframe.get(streamId)) {
+            if (!keyframe) {
+                dropped();
+                return;
+            }
+            awaitingKeyframe.clear(streamId);
+        }
+        if (buffer.free() < length + FRAME_HEADER_BYTES) {
+            // the child falls behind: drop rather than stall the thread that receives the media;
+            // frames that depend on this one go too, until the stream's next keyframe
+            awaitingKeyframe.set(streamId);
+            dropped();
+            return;
+        }
         try {
             pipe.writeByte(WriterProtocol.FRAME);
             pipe.writeInt(streamId);
@@ -216,6 +239,22 @@ public final class WriterProcess implements MediaOutput {
         } catch (IOException e) {
             pipeBroke(e);
         }
+    }
+
+    private static final int FRAME_HEADER_BYTES = 1 + 4 + 8 + 1 + 4;
+
+    private void dropped() {
+        droppedFrames++;
+        long now = System.nanoTime();
+        if (now - lastDropLog > DROP_LOG_INTERVAL_NANOS) {
+            lastDropLog = now;
+            LOG.warn("[{}] the writer falls behind: {} frame(s) dropped so far", options.label(), droppedFrames);
+        }
+    }
+
+    /** Frames dropped because the child fell behind. */
+    public long droppedFrames() {
+        return droppedFrames;
     }
 
     @Override
