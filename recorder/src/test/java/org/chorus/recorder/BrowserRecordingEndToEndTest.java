@@ -88,20 +88,10 @@ class BrowserRecordingEndToEndTest {
                     assertThat(a.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("opus"));
                     assertThat(v.duration() - v.startTime()).as(nick + "'s video length").isGreaterThan(RECORD_SECONDS - 1.5);
                     assertThat(a.duration() - a.startTime()).as(nick + "'s audio length").isGreaterThan(RECORD_SECONDS - 1.5);
-                    assertThat(decodedFrames(video)).as(nick + "'s video decodes").isGreaterThan(RECORD_SECONDS * 10);
+                    assertThat(RecordingProbe.decodedFrames(video)).as(nick + "'s video decodes").isGreaterThan(RECORD_SECONDS * 10);
                 }
             }
         }
-    }
-
-    /** Frames Debian's ffprobe decodes from the file (an independent decoder). */
-    private static int decodedFrames(Path video) throws Exception {
-        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", video.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        p.waitFor(60, TimeUnit.SECONDS);
-        return Integer.parseInt(out.lines().reduce((a, b) -> b).orElse("0").trim());
     }
 
     private static Path only(Path folder, String prefix) throws Exception {
