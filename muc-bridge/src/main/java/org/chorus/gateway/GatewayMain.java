@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.chorus.component.ConnectFailure;
 import org.chorus.config.BuildInfo;
+import org.chorus.config.CliMessages;
 import org.chorus.config.ConfigLoader;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -41,14 +42,14 @@ public final class GatewayMain implements Callable<Integer> {
         try {
             config = GatewayConfig.from(ConfigLoader.forRoot("chorus").load(configFile, System.getenv()));
         } catch (ConfigException e) {
-            err.println("chorus-gateway: configuration error: " + oneLine(e.getMessage()));
+            err.println("chorus-gateway: configuration error: " + CliMessages.oneLine(e.getMessage()));
             return EXIT_CONFIG;
         }
         Gateway gateway;
         try {
             gateway = new Gateway(config);
         } catch (IllegalArgumentException e) {
-            err.println("chorus-gateway: configuration error: " + oneLine(e.getMessage()));
+            err.println("chorus-gateway: configuration error: " + CliMessages.oneLine(e.getMessage()));
             return EXIT_CONFIG;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -62,12 +63,12 @@ public final class GatewayMain implements Callable<Integer> {
         } catch (ConnectFailure e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             gateway.stop();
-            err.println("chorus-gateway: " + oneLine(e.getMessage()));
+            err.println("chorus-gateway: " + CliMessages.oneLine(e.getMessage()));
             return e.kind().exitCode;
         } catch (java.io.IOException | RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             gateway.stop();
-            err.println("chorus-gateway: cannot open the media port " + config.mediaPort() + ": " + oneLine(e.getMessage()));
+            err.println("chorus-gateway: cannot open the media port " + config.mediaPort() + ": " + CliMessages.oneLine(e.getMessage()));
             return EXIT_MEDIA;
         }
         try {
@@ -76,10 +77,6 @@ public final class GatewayMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    private static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.chorus.config.BuildInfo;
+import org.chorus.config.CliMessages;
 import org.chorus.config.ConfigLoader;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
@@ -41,7 +42,7 @@ public final class RecorderMain implements Callable<Integer> {
         try {
             config = RecorderConfig.from(ConfigLoader.forRoot("chorus.recorder").load(configFile, System.getenv()));
         } catch (ConfigException e) {
-            err.println("chorus-recorder: configuration error: " + oneLine(e.getMessage()));
+            err.println("chorus-recorder: configuration error: " + CliMessages.oneLine(e.getMessage()));
             return EXIT_CONFIG;
         }
         if (!config.javacppCacheDir().isEmpty()) {
@@ -59,7 +60,7 @@ public final class RecorderMain implements Callable<Integer> {
         } catch (Exception e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             service.close();
-            err.println("chorus-recorder: " + oneLine(String.valueOf(e.getMessage())));
+            err.println("chorus-recorder: " + CliMessages.oneLine(String.valueOf(e.getMessage())));
             return EXIT_XMPP;
         }
         try {
@@ -68,10 +69,6 @@ public final class RecorderMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    private static String oneLine(String message) {
-        return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ").trim();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

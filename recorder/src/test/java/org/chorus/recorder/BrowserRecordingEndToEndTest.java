@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.media.BrowserDriver;
 import org.chorus.testing.ProsodyExtension;
@@ -71,14 +70,11 @@ class BrowserRecordingEndToEndTest {
                 recorder.awaitLog("finalized in", Duration.ofSeconds(40));
 
                 Path roomDir = recordings.resolve("browsers@" + server.mucDomain());
-                Path folder;
-                try (Stream<Path> sessions = Files.list(roomDir)) {
-                    folder = sessions.findFirst().orElseThrow();
-                }
+                Path folder = RecordingFolder.first(roomDir);
                 await("metadata.json").atMost(Duration.ofSeconds(20)).until(() -> Files.exists(folder.resolve("metadata.json")));
                 for (String nick : NAMES) {
-                    Path video = only(folder, "a1-" + nick + "-video-");
-                    Path audio = only(folder, "a1-" + nick + "-audio-");
+                    Path video = RecordingFolder.only(folder, "a1-" + nick + "-video-");
+                    Path audio = RecordingFolder.only(folder, "a1-" + nick + "-audio-");
                     RecordingProbe.ProbeResult v = RecordingProbe.probe(video);
                     RecordingProbe.ProbeResult a = RecordingProbe.probe(audio);
                     assertThat(v.streams("video")).singleElement().satisfies(s -> {
@@ -88,27 +84,9 @@ class BrowserRecordingEndToEndTest {
                     assertThat(a.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("opus"));
                     assertThat(v.duration() - v.startTime()).as(nick + "'s video length").isGreaterThan(RECORD_SECONDS - 1.5);
                     assertThat(a.duration() - a.startTime()).as(nick + "'s audio length").isGreaterThan(RECORD_SECONDS - 1.5);
-                    assertThat(decodedFrames(video)).as(nick + "'s video decodes").isGreaterThan(RECORD_SECONDS * 10);
+                    assertThat(RecordingProbe.decodedFrames(video)).as(nick + "'s video decodes").isGreaterThan(RECORD_SECONDS * 10);
                 }
             }
-        }
-    }
-
-    /** Frames Debian's ffprobe decodes from the file (an independent decoder). */
-    private static int decodedFrames(Path video) throws Exception {
-        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", video.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        p.waitFor(60, TimeUnit.SECONDS);
-        return Integer.parseInt(out.lines().reduce((a, b) -> b).orElse("0").trim());
-    }
-
-    private static Path only(Path folder, String prefix) throws Exception {
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> matching = files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
-            assertThat(matching).as(prefix + "* in " + folder).hasSize(1);
-            return matching.get(0);
         }
     }
 }

@@ -159,9 +159,8 @@ class GridAndStreamEndToEndTest {
 
     private static String sessionIdFromStatus(RecordingRig rig) throws Exception {
         // the session folder is the only one of this room
-        try (var rooms = Files.list(rig.recordings.resolve(rig.room + "@" + rig.server.mucDomain()))) {
-            return rooms.findFirst().orElseThrow().getFileName().toString();
-        }
+        return RecordingFolder.first(rig.recordings.resolve(rig.room + "@" + rig.server.mucDomain())).getFileName()
+                .toString();
     }
 
     private static IQ record(RecordingRig rig, XmppTestClient who, Map<String, String> values) {

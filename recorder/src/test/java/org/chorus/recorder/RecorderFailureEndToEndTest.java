@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
 import org.chorus.testing.media.RecordingProbe;
@@ -62,7 +61,7 @@ class RecorderFailureEndToEndTest {
                         .contains("stopped");
                 // the crashed writer's files were repaired: they play and have a duration
                 for (String prefix : List.of("a1-alice-video-", "a1-alice-audio-", "a2-alice-video-", "a2-alice-audio-")) {
-                    RecordingProbe.ProbeResult p = RecordingProbe.probe(only(folder, prefix));
+                    RecordingProbe.ProbeResult p = RecordingProbe.probe(RecordingFolder.only(folder, prefix));
                     assertThat(p.duration()).as(prefix + " has a duration").isGreaterThan(1.0);
                 }
                 assertThat(first.log()).contains("Repaired");
@@ -86,7 +85,7 @@ class RecorderFailureEndToEndTest {
                 await("the recording is finalized").atMost(PATIENCE).until(() -> Files.exists(folder.resolve("metadata.json")));
                 JsonNode attempt = JSON.readTree(folder.resolve("metadata.json").toFile()).get("attempts").get(0);
                 assertThat(attempt.get("outcome").asText()).isEqualTo("stopped");
-                RecordingProbe.ProbeResult video = RecordingProbe.probe(only(folder, "a1-alice-video-"));
+                RecordingProbe.ProbeResult video = RecordingProbe.probe(RecordingFolder.only(folder, "a1-alice-video-"));
                 assertThat(video.duration()).as("the video written before the drop").isGreaterThan(3.0);
                 await("the recorder rejoins the brewery").atMost(PATIENCE)
                         .until(() -> recorder.log().split("Joined the brewery", -1).length - 1 >= 2);
@@ -107,14 +106,6 @@ class RecorderFailureEndToEndTest {
                 assertThat(refused.getError().getCondition()).isEqualTo(StanzaError.Condition.service_unavailable);
                 assertThat(rig.bodies()).noneMatch(b -> b.startsWith("Recording"));
             }
-        }
-    }
-
-    private static Path only(Path folder, String prefix) throws Exception {
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> matching = files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
-            assertThat(matching).as(prefix + "* in " + folder).hasSize(1);
-            return matching.get(0);
         }
     }
 }

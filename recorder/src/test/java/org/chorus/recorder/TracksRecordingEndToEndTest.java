@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
 import org.chorus.testing.media.RecordingProbe;
@@ -77,8 +76,8 @@ class TracksRecordingEndToEndTest {
 
                     Map<String, Double> shifts = new java.util.HashMap<>();
                     for (String nick : List.of("alice", "bob", "carol")) {
-                        Path video = only(folder, "a1-" + nick + "-video-");
-                        Path audio = only(folder, "a1-" + nick + "-audio-");
+                        Path video = RecordingFolder.only(folder, "a1-" + nick + "-video-");
+                        Path audio = RecordingFolder.only(folder, "a1-" + nick + "-audio-");
                         RecordingProbe.ProbeResult v = RecordingProbe.probe(video);
                         RecordingProbe.ProbeResult a = RecordingProbe.probe(audio);
                         assertThat(v.streams("video")).singleElement().satisfies(s -> {
@@ -138,8 +137,8 @@ class TracksRecordingEndToEndTest {
                 await("metadata.json of the second recorder").atMost(PATIENCE).until(() -> Files.exists(folder.resolve("metadata.json"))
                         && Files.readString(folder.resolve("metadata.json")).contains("\"attempt\" : 2"));
                 // the killed recorder's files play, and hold the media up to (nearly) the kill
-                Path killedVideo = only(folder, "a1-alice-video-");
-                Path killedAudio = only(folder, "a1-alice-audio-");
+                Path killedVideo = RecordingFolder.only(folder, "a1-alice-video-");
+                Path killedAudio = RecordingFolder.only(folder, "a1-alice-audio-");
                 await("the killed recorder's writer closed its files").atMost(PATIENCE).until(() -> {
                     RecordingProbe.ProbeResult p = RecordingProbe.probe(killedVideo);
                     return !Double.isNaN(p.duration());
@@ -154,8 +153,8 @@ class TracksRecordingEndToEndTest {
                 assertThat(lostAudio).as("audio lost by the kill (s)").isLessThan(1.2);
                 assertThat(RecordingProbe.flashTimes(killedVideo)).hasSizeGreaterThanOrEqualTo(2);
                 // the second recorder's files continue the session in the same folder
-                RecordingProbe.ProbeResult v2 = RecordingProbe.probe(only(folder, "a2-alice-video-"));
-                RecordingProbe.ProbeResult a2 = RecordingProbe.probe(only(folder, "a2-alice-audio-"));
+                RecordingProbe.ProbeResult v2 = RecordingProbe.probe(RecordingFolder.only(folder, "a2-alice-video-"));
+                RecordingProbe.ProbeResult a2 = RecordingProbe.probe(RecordingFolder.only(folder, "a2-alice-audio-"));
                 assertThat(v2.streams("video")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("vp8"));
                 assertThat(a2.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("opus"));
                 assertThat(v2.duration()).as("the second recorder recorded until the stop").isGreaterThan(2.5);
@@ -182,20 +181,6 @@ class TracksRecordingEndToEndTest {
         Files.writeString(script, "#!/bin/sh\necho \"$1\" > \"$1/finalized-by-script.txt\"\necho finalized \"$1\"\n");
         script.toFile().setExecutable(true);
         return script;
-    }
-
-    private static Path only(Path folder, String prefix) throws Exception {
-        try (Stream<Path> files = Files.list(folder)) {
-            List<Path> matching = files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
-            assertThat(matching).as("files " + prefix + "* in " + folder + ": " + list(folder)).hasSize(1);
-            return matching.get(0);
-        }
-    }
-
-    private static List<String> list(Path folder) throws Exception {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.map(f -> f.getFileName().toString()).sorted().toList();
-        }
     }
 
     private static double seconds(long nanos) {

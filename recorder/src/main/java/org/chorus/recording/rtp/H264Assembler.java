@@ -12,22 +12,10 @@ import org.chorus.media.rtp.H264Payload;
  * units cannot be told from lost padding: it is taken as a lost frame (the safe side, since
  * decoding past a lost reference smears until the next IDR).
  */
-final class H264Assembler extends FrameAssembler {
+final class H264Assembler extends VideoFrameAssembler {
 
-    private enum State {
-        IDLE,
-        ASSEMBLING,
-        /** A packet of the access unit is missing or unreadable: dropped at its end. */
-        BROKEN
-    }
-
-    private final GrowableBytes frame = new GrowableBytes(64 * 1024);
-    private State state = State.IDLE;
-    private long frameTimestamp;
-    private boolean keyframe;
     /** Inside a fragmented NAL unit: an FU-A start was seen and its end not yet. */
     private boolean inFragment;
-    private boolean gapSinceLastFrame;
 
     H264Assembler(FrameSink sink) {
         super(sink);
@@ -49,22 +37,6 @@ final class H264Assembler extends FrameAssembler {
         }
         if (marker) {
             endFrame();
-        }
-    }
-
-    @Override
-    public void lost() {
-        if (state == State.ASSEMBLING) {
-            state = State.BROKEN;
-        } else if (state == State.IDLE) {
-            gapSinceLastFrame = true;
-        }
-    }
-
-    @Override
-    void finish() {
-        if (state != State.IDLE) {
-            drop();
         }
     }
 
@@ -162,12 +134,5 @@ final class H264Assembler extends FrameAssembler {
         } else if (state != State.IDLE) {
             drop();
         }
-    }
-
-    private void drop() {
-        sink.frameDropped();
-        sink.referenceChainBroken();
-        state = State.IDLE;
-        frame.clear();
     }
 }

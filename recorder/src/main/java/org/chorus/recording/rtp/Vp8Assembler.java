@@ -8,27 +8,12 @@ import org.chorus.media.rtp.Vp8Payload;
  * between two whole frames is harmless when the PictureIDs are consecutive (only padding was
  * lost) and breaks the reference chain otherwise (a whole frame was lost).
  */
-final class Vp8Assembler extends FrameAssembler {
+final class Vp8Assembler extends VideoFrameAssembler {
 
-    private enum State {
-        /** Between frames. */
-        IDLE,
-        /** Collecting a frame that has every packet so far. */
-        ASSEMBLING,
-        /** Collecting a frame that lost a packet: it will be dropped at its end. */
-        BROKEN
-    }
-
-    private final GrowableBytes frame = new GrowableBytes(64 * 1024);
-    private State state = State.IDLE;
-    private long frameTimestamp;
-    private boolean keyframe;
     private int pictureId = -1;
     private int pictureIdBits;
     private int lastPictureId = -1;
     private int lastPictureIdBits;
-    /** Packets were lost since the last frame ended. */
-    private boolean gapSinceLastFrame;
 
     Vp8Assembler(FrameSink sink) {
         super(sink);
@@ -58,22 +43,6 @@ final class Vp8Assembler extends FrameAssembler {
         frame.append(payload, offset + descriptor, length - descriptor);
         if (marker) {
             endFrame();
-        }
-    }
-
-    @Override
-    public void lost() {
-        if (state == State.ASSEMBLING) {
-            state = State.BROKEN;
-        } else if (state == State.IDLE) {
-            gapSinceLastFrame = true;
-        }
-    }
-
-    @Override
-    void finish() {
-        if (state != State.IDLE) {
-            drop();
         }
     }
 
@@ -107,17 +76,11 @@ final class Vp8Assembler extends FrameAssembler {
         }
     }
 
-    private void drop() {
-        sink.frameDropped();
-        sink.referenceChainBroken();
-        frameEnded();
-    }
-
-    private void frameEnded() {
-        state = State.IDLE;
+    @Override
+    void frameEnded() {
+        super.frameEnded();
         lastPictureId = pictureId;
         lastPictureIdBits = pictureIdBits;
         gapSinceLastFrame = false;
-        frame.clear();
     }
 }

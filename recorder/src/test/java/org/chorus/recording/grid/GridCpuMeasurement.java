@@ -10,6 +10,7 @@ import org.chorus.recording.media.Layout;
 import org.chorus.recording.media.Mode;
 import org.chorus.recording.media.OutputSpec;
 import org.chorus.testing.media.GridTestFrames;
+import org.chorus.testing.media.RecordingProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,6 @@ class GridCpuMeasurement {
                 .filter(l -> l.startsWith("VmHWM")).findFirst().orElse("VmHWM: ?");
         System.out.printf("GRID-MEASURE media=%.1fs cpu=%.2fs wall=%.2fs cpuPerMediaSecond=%.3f %s%n", media, cpu,
                 wall, cpu / media, rss.replaceAll("\\s+", " "));
-        assertThat(Ffprobe.of(folder.resolve("grid.mp4")).formatDuration).isGreaterThan(media - 0.5);
+        assertThat(RecordingProbe.probe(folder.resolve("grid.mp4")).duration()).isGreaterThan(media - 0.5);
     }
 }

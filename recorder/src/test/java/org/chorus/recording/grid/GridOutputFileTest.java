@@ -17,6 +17,7 @@ import org.chorus.recording.media.Mode;
 import org.chorus.recording.media.OutputFile;
 import org.chorus.recording.media.OutputSpec;
 import org.chorus.testing.media.GridTestFrames;
+import org.chorus.testing.media.RecordingProbe;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,11 +49,14 @@ class GridOutputFileTest {
         assertThat(file.durationMicros()).isCloseTo(8_000_000L, within(200_000L));
 
         Path mp4 = folder.resolve("a1-grid.mp4");
-        Ffprobe probe = Ffprobe.of(mp4);
-        assertThat(probe.stream("video")).containsEntry("codec_name", "h264").containsEntry("width", "1280")
-                .containsEntry("height", "720");
-        assertThat(probe.stream("audio")).containsEntry("codec_name", "aac");
-        assertThat(probe.formatDuration).as("duration of %s", probe).isCloseTo(8.0, within(0.2));
+        RecordingProbe.ProbeResult probe = RecordingProbe.probe(mp4);
+        assertThat(probe.streams("video")).singleElement().satisfies(s -> {
+            assertThat(s.codecName()).isEqualTo("h264");
+            assertThat(s.width()).isEqualTo(1280);
+            assertThat(s.height()).isEqualTo(720);
+        });
+        assertThat(probe.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("aac"));
+        assertThat(probe.duration()).as("duration of %s", probe).isCloseTo(8.0, within(0.2));
 
         Map<Long, Frame> at = grabAt(mp4, 1_000_000, 4_000_000, 7_000_000);
         GridGeometry geometry = new GridGeometry(1280, 720);

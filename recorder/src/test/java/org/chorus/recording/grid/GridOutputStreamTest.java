@@ -21,6 +21,7 @@ import org.chorus.recording.media.Mode;
 import org.chorus.recording.media.OutputFile;
 import org.chorus.recording.media.OutputSpec;
 import org.chorus.testing.media.GridTestFrames;
+import org.chorus.testing.media.RecordingProbe;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,10 +71,10 @@ class GridOutputStreamTest {
             nginx.stop();
             List<Path> recordings = nginx.recordings();
             assertThat(recordings).hasSize(1);
-            Ffprobe probe = Ffprobe.of(recordings.get(0));
-            assertThat(probe.stream("video")).containsEntry("codec_name", "h264");
-            assertThat(probe.stream("audio")).containsEntry("codec_name", "aac");
-            assertThat(probe.formatDuration).as("duration of %s", probe).isCloseTo(6.0, within(1.0));
+            RecordingProbe.ProbeResult probe = RecordingProbe.probe(recordings.get(0));
+            assertThat(probe.streams("video")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("h264"));
+            assertThat(probe.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("aac"));
+            assertThat(probe.duration()).as("duration of %s", probe).isCloseTo(6.0, within(1.0));
         }
         assertNoUrlInLogs();
     }
@@ -106,11 +107,11 @@ class GridOutputStreamTest {
                     .until(() -> nginx.recordings().size() >= 2);
             nginx.stop();
             List<Path> recordings = nginx.recordings();
-            Ffprobe second = Ffprobe.of(recordings.get(recordings.size() - 1));
-            assertThat(second.stream("video")).containsEntry("codec_name", "h264");
-            assertThat(second.stream("audio")).containsEntry("codec_name", "aac");
+            RecordingProbe.ProbeResult second = RecordingProbe.probe(recordings.get(recordings.size() - 1));
+            assertThat(second.streams("video")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("h264"));
+            assertThat(second.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("aac"));
             // frames made while the ingest was down were dropped, not burst into the new stream
-            assertThat(second.formatDuration).as("%s", second).isLessThan(6.5);
+            assertThat(second.duration()).as("%s", second).isLessThan(6.5);
         } finally {
             nginx.stop();
         }

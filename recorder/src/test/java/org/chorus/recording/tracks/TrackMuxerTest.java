@@ -6,7 +6,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.chorus.testing.media.FfprobeReport;
+import org.chorus.testing.media.RecordingProbe;
+import org.chorus.testing.media.RecordingProbe.StreamInfo;
 import org.chorus.testing.media.TestEncoders;
 import org.chorus.testing.media.TestEncoders.Encoded;
 import org.junit.jupiter.api.Test;
@@ -39,11 +40,11 @@ class TrackMuxerTest {
         }
         muxer.finish();
 
-        assertThat(FfprobeReport.decodeErrors(file)).isEmpty();
-        FfprobeReport r = FfprobeReport.of(file);
-        assertThat(r.codec()).isEqualTo("h264");
-        assertThat(r.packetCount()).isEqualTo(30);
-        assertThat(r.width()).isEqualTo(320);
-        assertThat(r.height()).isEqualTo(180);
+        assertThat(RecordingProbe.decodeErrors(file)).isEmpty();
+        StreamInfo video = RecordingProbe.probe(file).onlyStream();
+        assertThat(video.codecName()).isEqualTo("h264");
+        assertThat(RecordingProbe.packets(file)).hasSize(30);
+        assertThat(video.width()).isEqualTo(320);
+        assertThat(video.height()).isEqualTo(180);
     }
 }

@@ -17,7 +17,9 @@ import org.chorus.recording.media.Mode;
 import org.chorus.recording.media.OutputFile;
 import org.chorus.recording.media.OutputSpec;
 import org.chorus.recording.media.StreamSpec;
-import org.chorus.testing.media.FfprobeReport;
+import org.chorus.testing.media.RecordingProbe;
+import org.chorus.testing.media.RecordingProbe.ProbeResult;
+import org.chorus.testing.media.RecordingProbe.StreamInfo;
 import org.chorus.testing.media.TestEncoders;
 import org.chorus.testing.media.TestEncoders.Encoded;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,21 +80,22 @@ class TracksOutputTest {
                         org.assertj.core.groups.Tuple.tuple("a1-Alice___..-video-1.webm", MediaKind.VIDEO, "vp8", 0L));
         assertThat(files).allSatisfy(f -> assertThat(f.durationMicros()).isCloseTo(3_000_000L, within(100_000L)));
 
-        FfprobeReport video = FfprobeReport.of(folder.resolve("a1-Alice___..-video-1.webm"));
+        Path videoFile = folder.resolve("a1-Alice___..-video-1.webm");
+        ProbeResult video = RecordingProbe.probe(videoFile);
         assertThat(video.formatName()).contains("webm");
-        assertThat(video.codec()).isEqualTo("vp8");
-        assertThat(video.width()).isEqualTo(320);
-        assertThat(video.height()).isEqualTo(240);
-        assertThat(video.packetCount()).isEqualTo(90);
+        assertThat(video.onlyStream().codecName()).isEqualTo("vp8");
+        assertThat(video.onlyStream().width()).isEqualTo(320);
+        assertThat(video.onlyStream().height()).isEqualTo(240);
+        assertThat(RecordingProbe.packets(videoFile)).hasSize(90);
         assertThat(video.duration()).isCloseTo(3.0, within(0.1));
-        assertThat(FfprobeReport.decodeErrors(folder.resolve("a1-Alice___..-video-1.webm"))).isEmpty();
+        assertThat(RecordingProbe.decodeErrors(videoFile)).isEmpty();
 
-        FfprobeReport audio = FfprobeReport.of(folder.resolve("a1-Alice___..-audio-2.webm"));
-        assertThat(audio.codec()).isEqualTo("opus");
-        assertThat(audio.sampleRate()).isEqualTo(48_000);
+        Path audioFile = folder.resolve("a1-Alice___..-audio-2.webm");
+        ProbeResult audio = RecordingProbe.probe(audioFile);
+        assertThat(audio.onlyStream().codecName()).isEqualTo("opus");
+        assertThat(audio.onlyStream().sampleRate()).isEqualTo(48_000);
         assertThat(audio.duration()).isCloseTo(3.0, within(0.1));
-        assertThat(FfprobeReport.decodedAudioSeconds(folder.resolve("a1-Alice___..-audio-2.webm")))
-                .isCloseTo(3.0, within(0.1));
+        assertThat(RecordingProbe.decodedAudioSeconds(audioFile)).isCloseTo(3.0, within(0.1));
     }
 
     @Test
@@ -109,10 +112,11 @@ class TracksOutputTest {
             assertThat(f.durationMicros()).isCloseTo(3_000_000L, within(100_000L));
         });
         for (String name : List.of("a1-bob-video-3.webm", "a1-bob-audio-4.webm")) {
-            FfprobeReport r = FfprobeReport.of(folder.resolve(name));
-            assertThat(r.startTime()).as(name).isCloseTo(5.0, within(0.01));
+            ProbeResult r = RecordingProbe.probe(folder.resolve(name));
+            double start = r.onlyStream().startTime();
+            assertThat(start).as(name).isCloseTo(5.0, within(0.01));
             // Matroska's Duration is the end of the segment's timeline, so it includes the offset.
-            assertThat(r.duration() - r.startTime()).as(name).isCloseTo(3.0, within(0.1));
+            assertThat(r.duration() - start).as(name).isCloseTo(3.0, within(0.1));
         }
     }
 
@@ -133,9 +137,9 @@ class TracksOutputTest {
 
         Path file = folder.resolve("a1-carol-audio-1.webm");
         assertThat(files).singleElement().satisfies(f -> assertThat(f.durationMicros()).isEqualTo(3_000_000L));
-        assertThat(FfprobeReport.of(file).packetCount()).isEqualTo(150);
-        assertThat(FfprobeReport.decodedAudioSeconds(file)).isCloseTo(3.0, within(0.03));
-        assertThat(FfprobeReport.decodeErrors(file)).isEmpty();
+        assertThat(RecordingProbe.packets(file)).hasSize(150);
+        assertThat(RecordingProbe.decodedAudioSeconds(file)).isCloseTo(3.0, within(0.03));
+        assertThat(RecordingProbe.decodeErrors(file)).isEmpty();
     }
 
     @Test
@@ -149,9 +153,9 @@ class TracksOutputTest {
         }
         List<OutputFile> files = out.finish();
 
-        FfprobeReport r = FfprobeReport.of(folder.resolve("a1-dave-video-1.webm"));
-        assertThat(r.packetCount()).isEqualTo(89);
-        assertThat(r.duration()).isCloseTo(3.0, within(0.1));
+        Path file = folder.resolve("a1-dave-video-1.webm");
+        assertThat(RecordingProbe.packets(file)).hasSize(89);
+        assertThat(RecordingProbe.probe(file).duration()).isCloseTo(3.0, within(0.1));
         assertThat(files).singleElement().satisfies(f -> assertThat(f.durationMicros()).isCloseTo(3_000_000L,
                 within(100_000L)));
     }
@@ -169,10 +173,10 @@ class TracksOutputTest {
             assertThat(f.startMicros()).isEqualTo(1_500_000L);
             assertThat(f.durationMicros()).isCloseTo(1_500_000L, within(100_000L));
         });
-        FfprobeReport r = FfprobeReport.of(folder.resolve("a1-erin-video-1.webm"));
-        assertThat(r.packetCount()).isEqualTo(45);
-        assertThat(r.startTime()).isCloseTo(1.5, within(0.01));
-        assertThat(FfprobeReport.decodeErrors(folder.resolve("a1-erin-video-1.webm"))).isEmpty();
+        Path file = folder.resolve("a1-erin-video-1.webm");
+        assertThat(RecordingProbe.packets(file)).hasSize(45);
+        assertThat(RecordingProbe.probe(file).onlyStream().startTime()).isCloseTo(1.5, within(0.01));
+        assertThat(RecordingProbe.decodeErrors(file)).isEmpty();
     }
 
     @Test
@@ -184,13 +188,13 @@ class TracksOutputTest {
         List<OutputFile> files = out.finish();
 
         Path file = folder.resolve("a1-frank-video-1.mkv");
-        FfprobeReport r = FfprobeReport.of(file);
-        assertThat(r.codec()).isEqualTo("h264");
-        assertThat(r.width()).isEqualTo(320);
-        assertThat(r.height()).isEqualTo(180);
-        assertThat(r.startTime()).isCloseTo(2.0, within(0.01));
-        assertThat(r.packetCount()).isEqualTo(60);
-        assertThat(FfprobeReport.decodeErrors(file)).isEmpty();
+        StreamInfo video = RecordingProbe.probe(file).onlyStream();
+        assertThat(video.codecName()).isEqualTo("h264");
+        assertThat(video.width()).isEqualTo(320);
+        assertThat(video.height()).isEqualTo(180);
+        assertThat(video.startTime()).isCloseTo(2.0, within(0.01));
+        assertThat(RecordingProbe.packets(file)).hasSize(60);
+        assertThat(RecordingProbe.decodeErrors(file)).isEmpty();
         assertThat(files).singleElement().satisfies(f -> assertThat(f.codec()).isEqualTo("h264"));
     }
 
@@ -201,18 +205,19 @@ class TracksOutputTest {
         feed(out, 1, vp8, 4_000_000);
         out.abort();
         Path file = folder.resolve("a1-gina-video-1.webm");
-        FfprobeReport killed = FfprobeReport.of(file);
-        assertThat(killed.duration()).isNaN();
+        assertThat(RecordingProbe.probe(file).duration()).isNaN();
+        int killedPackets = RecordingProbe.packets(file).size();
         assertThat(Remux.needsFixUp(file)).isTrue();
 
         Remux.fixUp(file);
 
         assertThat(Remux.needsFixUp(file)).isFalse();
-        FfprobeReport fixed = FfprobeReport.of(file);
-        assertThat(fixed.codec()).isEqualTo("vp8");
-        assertThat(fixed.startTime()).isCloseTo(4.0, within(0.01));
-        assertThat(fixed.duration()).isCloseTo(fixed.lastPacketEnd(), within(0.1));
-        assertThat(fixed.packetCount()).isEqualTo(killed.packetCount()).isGreaterThan(0);
+        ProbeResult fixed = RecordingProbe.probe(file);
+        List<RecordingProbe.Packet> fixedPackets = RecordingProbe.packets(file);
+        assertThat(fixed.onlyStream().codecName()).isEqualTo("vp8");
+        assertThat(fixed.onlyStream().startTime()).isCloseTo(4.0, within(0.01));
+        assertThat(fixed.duration()).isCloseTo(RecordingProbe.lastPacketEnd(fixedPackets), within(0.1));
+        assertThat(fixedPackets.size()).isEqualTo(killedPackets).isGreaterThan(0);
         assertThat(filesInFolder()).containsExactly("a1-gina-video-1.webm");
     }
 }

@@ -23,7 +23,8 @@ import org.chorus.recording.media.OutputFile;
 import org.chorus.recording.media.OutputSpec;
 import org.chorus.recording.media.StreamSpec;
 import org.chorus.recording.tracks.Remux;
-import org.chorus.testing.media.FfprobeReport;
+import org.chorus.testing.media.RecordingProbe;
+import org.chorus.testing.media.RecordingProbe.ProbeResult;
 import org.chorus.testing.media.TestEncoders;
 import org.chorus.testing.media.TestEncoders.Encoded;
 import org.junit.jupiter.api.Assumptions;
@@ -82,12 +83,12 @@ class WriterProcessTest {
                         org.assertj.core.groups.Tuple.tuple("a1-alice-video-1.webm", MediaKind.VIDEO, "vp8",
                                 "alice@example.org"));
         assertThat(files).allSatisfy(f -> assertThat(f.durationMicros()).isCloseTo(2_000_000L, within(100_000L)));
-        FfprobeReport video = FfprobeReport.of(folder.resolve("a1-alice-video-1.webm"));
-        assertThat(video.codec()).isEqualTo("vp8");
-        assertThat(video.width()).isEqualTo(320);
+        ProbeResult video = RecordingProbe.probe(folder.resolve("a1-alice-video-1.webm"));
+        assertThat(video.onlyStream().codecName()).isEqualTo("vp8");
+        assertThat(video.onlyStream().width()).isEqualTo(320);
         assertThat(video.duration()).isCloseTo(2.0, within(0.1));
-        FfprobeReport audio = FfprobeReport.of(folder.resolve("a1-alice-audio-2.webm"));
-        assertThat(audio.codec()).isEqualTo("opus");
+        ProbeResult audio = RecordingProbe.probe(folder.resolve("a1-alice-audio-2.webm"));
+        assertThat(audio.onlyStream().codecName()).isEqualTo("opus");
         assertThat(audio.duration()).isCloseTo(2.0, within(0.1));
         assertThat(Remux.needsFixUp(folder.resolve("a1-alice-video-1.webm"))).isFalse();
     }
@@ -110,14 +111,13 @@ class WriterProcessTest {
 
         for (String name : List.of("a1-alice-video-1.webm", "a1-alice-audio-2.webm")) {
             Path file = folder.resolve(name);
-            FfprobeReport killed = FfprobeReport.of(file);
-            double kept = killed.lastPacketEnd();
+            double kept = RecordingProbe.lastPacketEnd(RecordingProbe.packets(file));
             LOG.info("kill -9 after {} s of media: {} keeps {} s, lost {} s", fedEnd, name, kept, fedEnd - kept);
             assertThat(kept).as(name).isGreaterThanOrEqualTo(fedEnd - 1.2);
-            assertThat(FfprobeReport.decodeErrors(file)).as(name).isEmpty();
+            assertThat(RecordingProbe.decodeErrors(file)).as(name).isEmpty();
             assertThat(Remux.needsFixUp(file)).as(name).isTrue();
             Remux.fixUp(file);
-            assertThat(FfprobeReport.of(file).duration()).as(name).isCloseTo(kept, within(0.1));
+            assertThat(RecordingProbe.probe(file).duration()).as(name).isCloseTo(kept, within(0.1));
         }
     }
 
@@ -168,8 +168,7 @@ class WriterProcessTest {
         for (String name : List.of("p-alice-video-1.webm", "p-alice-audio-2.webm")) {
             Path file = folder.resolve(name);
             assertThat(Remux.needsFixUp(file)).as(name).isFalse();
-            FfprobeReport r = FfprobeReport.of(file);
-            assertThat(r.duration()).as(name).isCloseTo(2.0, within(0.1));
+            assertThat(RecordingProbe.probe(file).duration()).as(name).isCloseTo(2.0, within(0.1));
         }
     }
 

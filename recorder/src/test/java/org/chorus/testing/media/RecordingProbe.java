@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -20,9 +21,20 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 /**
- * Reads a recording back the way a user would check it: what {@code ffprobe} says about it, and
- * where the {@link MarkedAv} markers (white flashes, 1 kHz beeps) are in its picture and sound.
- * All times are seconds on the file's own timeline, its start_time included.
+ * Reads a recording back the way a user would check it: what the system's {@code ffprobe} says
+ * about the file, its streams and its packets; whether the system's {@code ffmpeg} decodes it with
+ * no errors, how many seconds of audio it decodes and how many pictures ffprobe decodes (Debian's
+ * builds, independent of the FFmpeg under test); and where the {@link MarkedAv} markers (white
+ * flashes, 1 kHz beeps) are in its picture and sound. All times are seconds on the file's own
+ * timeline, its start_time included.
+ *
+ * <p>Durations: {@link ProbeResult#duration()} is the format's {@code duration}. For Matroska and
+ * WebM that is where the file's timeline ends, start_time included, so a track that starts at 5 s
+ * and lasts 3 s has a duration of 8 s: its length is {@code duration() - startTime()}. A file
+ * whose writing was cut off has none (NaN) until it is remuxed. {@link StreamInfo#duration()} is
+ * the stream's own {@code duration}, which ffprobe leaves N/A (NaN) for Matroska and WebM; use
+ * the format's. The grid's MP4 and the streamed FLV start at (about) 0, so there the format's
+ * duration is also the length, and the tests compare it as such.
  */
 public final class RecordingProbe {
 
@@ -42,11 +54,19 @@ public final class RecordingProbe {
 
     private RecordingProbe() {}
 
-    /** One stream as ffprobe reports it; absent numbers are 0 (size) or NaN (times). */
+    /**
+     * One stream as ffprobe reports it; absent numbers are 0 (sizes, sample rate, channels) or NaN
+     * (times). The duration is the stream's own, N/A (NaN) in Matroska and WebM: see the class
+     * comment.
+     */
     public record StreamInfo(int index, String codecName, String codecType, int width, int height,
-            double startTime, double duration) {}
+            int sampleRate, int channels, double startTime, double duration) {}
 
-    /** What ffprobe says about a file. */
+    /**
+     * What ffprobe says about a file. The start time and duration are the format's: for Matroska
+     * and WebM the duration is where the timeline ends, start_time included (see the class
+     * comment).
+     */
     public record ProbeResult(String formatName, double startTime, double duration, List<StreamInfo> streams) {
         public ProbeResult {
             streams = List.copyOf(streams);
@@ -56,7 +76,22 @@ public final class RecordingProbe {
         public List<StreamInfo> streams(String codecType) {
             return streams.stream().filter(s -> s.codecType().equals(codecType)).toList();
         }
+
+        /**
+         * The file's one stream, as in the single-track files of the tracks layout.
+         *
+         * @throws IllegalStateException when the file has no stream or more than one
+         */
+        public StreamInfo onlyStream() {
+            if (streams.size() != 1) {
+                throw new IllegalStateException("expected one stream, found " + streams);
+            }
+            return streams.get(0);
+        }
     }
+
+    /** One packet as ffprobe lists it: its stream and its pts and duration (NaN when absent). */
+    public record Packet(int streamIndex, double pts, double duration) {}
 
     /** A rectangle of the picture in pixels, e.g. one tile of a grid. */
     public record Region(int x, int y, int width, int height) {
@@ -69,21 +104,80 @@ public final class RecordingProbe {
 
     /** Runs {@code ffprobe -v error -show_streams -show_format -of json} on the file. */
     public static ProbeResult probe(Path file) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(ffprobe(file));
-        } catch (IOException e) {
-            throw new UncheckedIOException("ffprobe's output is not JSON", e);
-        }
+        JsonNode root = json(ffprobe(file, "-show_streams", "-show_format"));
         List<StreamInfo> streams = new ArrayList<>();
         for (JsonNode s : root.path("streams")) {
             streams.add(new StreamInfo(s.path("index").asInt(), s.path("codec_name").asText(""),
                     s.path("codec_type").asText(""), s.path("width").asInt(0), s.path("height").asInt(0),
+                    s.path("sample_rate").asInt(0), s.path("channels").asInt(0),
                     number(s.path("start_time")), number(s.path("duration"))));
         }
         JsonNode format = root.path("format");
         return new ProbeResult(format.path("format_name").asText(""), number(format.path("start_time")),
                 number(format.path("duration")), streams);
+    }
+
+    /** Runs {@code ffprobe -v error -show_packets -of json}: the packets of all streams, in file order. */
+    public static List<Packet> packets(Path file) {
+        List<Packet> packets = new ArrayList<>();
+        for (JsonNode p : json(ffprobe(file, "-show_packets")).path("packets")) {
+            packets.add(new Packet(p.path("stream_index").asInt(), number(p.path("pts_time")),
+                    number(p.path("duration_time"))));
+        }
+        return packets;
+    }
+
+    /** The end of the last packet in seconds (its pts plus its duration when known); NaN when there is none. */
+    public static double lastPacketEnd(List<Packet> packets) {
+        double end = Double.NaN;
+        for (Packet p : packets) {
+            double e = p.pts() + (Double.isNaN(p.duration()) ? 0 : p.duration());
+            end = Double.isNaN(end) ? e : Math.max(end, e);
+        }
+        return end;
+    }
+
+    /**
+     * What the system's ffmpeg reports while decoding the whole file
+     * ({@code ffmpeg -v error -i FILE -f null -}); empty when it decodes with no errors.
+     */
+    public static String decodeErrors(Path file) {
+        return run("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "null", "-").trim();
+    }
+
+    /** Seconds of audio the system's ffmpeg decodes from the file (as 48 kHz mono). */
+    public static double decodedAudioSeconds(Path file) {
+        try {
+            Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-i", file.toString(), "-f", "s16le", "-ac", "1",
+                    "-ar", "48000", "-").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            long bytes = 0;
+            try (InputStream in = p.getInputStream()) {
+                byte[] buf = new byte[65536];
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    bytes += n;
+                }
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("ffmpeg could not decode " + file);
+            }
+            return bytes / 2 / 48_000.0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run ffmpeg", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * The pictures the system's ffprobe decodes from the first video stream
+     * ({@code -count_frames}, its {@code nb_read_frames}).
+     */
+    public static int decodedFrames(Path file) {
+        String out = run("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                "-show_entries", "stream=nb_read_frames", "-of", "csv=p=0", file.toString()).trim();
+        return Integer.parseInt(out.lines().reduce((a, b) -> b).orElse("0").trim());
     }
 
     /** Flash onsets over the whole picture. */
@@ -275,9 +369,20 @@ public final class RecordingProbe {
         return Double.NaN;
     }
 
-    private static String ffprobe(Path file) {
-        ProcessBuilder pb = new ProcessBuilder("ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json",
-                file.toString());
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("ffprobe's output is not JSON", e);
+        }
+    }
+
+    /** Runs {@code ffprobe -v error OPTIONS -of json FILE} and returns its output. */
+    private static String ffprobe(Path file, String... options) {
+        List<String> command = new ArrayList<>(List.of("ffprobe", "-v", "error"));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-of", "json", file.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(false);
         try {
             Process p = pb.start();
@@ -293,6 +398,24 @@ public final class RecordingProbe {
             return new String(out, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run ffprobe", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Runs a command to its end and returns what it wrote to stdout and stderr. */
+    private static String run(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(command[0] + " timed out");
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command[0], e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
