@@ -3,10 +3,14 @@ package org.chorus.recording.grid;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
- * Writes the grid to a fragmented MP4, synchronously on the caller's thread: every tick is encoded
- * before the next one is composited, so nothing is ever dropped.
+ * Writes the grid to a fragmented MP4. Encoding (most of the grid's cost) runs on a thread of its
+ * own while the caller decodes and composes the next tick, so a 2-core machine uses both; a small
+ * pool of tick buffers passes ticks between the two. A file never drops a tick: {@link #acquire}
+ * waits for a free buffer when the encoder is behind.
  *
  * <p>Crash safety: with {@code frag_keyframe+empty_moov+default_base_moof}, a one-second
  * {@code frag_duration} and {@code flush_packets=1} each fragment reaches the disk as soon as it is
@@ -17,37 +21,104 @@ final class FileSink implements TickSink {
             "movflags", "frag_keyframe+empty_moov+default_base_moof",
             "frag_duration", "1000000",
             "flush_packets", "1");
+    /** Ticks in flight: one being composed, one being encoded, one spare. */
+    private static final int BUFFERS = 3;
+    private static final TickBuffer END = null;
 
     private final GridEncoder encoder;
-    private final TickBuffer buffer;
+    private final TickBuffer[] all = new TickBuffer[BUFFERS];
+    private final BlockingQueue<TickBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
+    private final BlockingQueue<java.util.Optional<TickBuffer>> filled = new ArrayBlockingQueue<>(BUFFERS + 1);
+    private final Thread encoding;
+    private volatile IOException failure;
 
     FileSink(Path file, int width, int height, int samplesPerTick) throws IOException {
         this.encoder = GridEncoder.start(file.toString(), "mp4", MP4_OPTIONS, new UrlRedactor(null), width, height);
-        this.buffer = new TickBuffer(width, height, samplesPerTick);
+        for (int i = 0; i < BUFFERS; i++) {
+            all[i] = new TickBuffer(width, height, samplesPerTick);
+            free.add(all[i]);
+        }
+        this.encoding = new Thread(this::encodeLoop, "grid-encoder");
+        this.encoding.setDaemon(true);
+        this.encoding.start();
     }
 
     @Override
     public TickBuffer acquire(boolean mayWait) {
-        return buffer;
+        try {
+            return free.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     @Override
     public void submit(TickBuffer tick) throws IOException {
-        encoder.encode(tick);
+        throwIfFailed();
+        filled.add(java.util.Optional.of(tick));
     }
 
     @Override
     public void finish() throws IOException {
         try {
+            filled.add(java.util.Optional.ofNullable(END));
+            encoding.join();
+            throwIfFailed();
             encoder.finish();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the grid was finishing");
         } finally {
-            buffer.close();
+            closeBuffers();
         }
     }
 
     @Override
     public void abort() {
+        encoding.interrupt();
+        try {
+            encoding.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         encoder.release();
-        buffer.close();
+        closeBuffers();
+    }
+
+    private void encodeLoop() {
+        try {
+            while (true) {
+                java.util.Optional<TickBuffer> next = filled.take();
+                if (next.isEmpty()) {
+                    return;
+                }
+                TickBuffer tick = next.get();
+                try {
+                    if (failure == null) {
+                        encoder.encode(tick);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                } finally {
+                    free.add(tick);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void throwIfFailed() throws IOException {
+        IOException f = failure;
+        if (f != null) {
+            throw f;
+        }
+    }
+
+    private void closeBuffers() {
+        for (TickBuffer b : all) {
+            b.close();
+        }
     }
 }
