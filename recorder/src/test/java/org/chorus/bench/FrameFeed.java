@@ -49,6 +49,11 @@ final class FrameFeed {
                 while ((wait = startNanos + item.ptsMicros() * 1000 - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(wait);
                 }
+            } else if (out instanceof org.chorus.recording.writer.WriterProcess writer) {
+                // as fast as the writer takes them: keep its pipe half full, so nothing is dropped
+                while (writer.bufferedBytes() > org.chorus.recording.writer.WriterProcess.PIPE_BUFFER_BYTES / 2) {
+                    LockSupport.parkNanos(1_000_000);
+                }
             }
             while (item.ptsMicros() >= nextAdvance) {
                 out.advance(nextAdvance);

@@ -76,7 +76,7 @@ public final class WriterProcess implements MediaOutput {
     private final Options options;
     private final Process process;
     /** How much media the parent holds for a child that falls behind: about 10 s of a 4-person grid. */
-    static final int PIPE_BUFFER_BYTES = 8 * 1024 * 1024;
+    public static final int PIPE_BUFFER_BYTES = 8 * 1024 * 1024;
     private static final long DROP_LOG_INTERVAL_NANOS = 5_000_000_000L;
 
     private final PipeBuffer buffer;
@@ -250,6 +250,11 @@ public final class WriterProcess implements MediaOutput {
             lastDropLog = now;
             LOG.warn("[{}] the writer falls behind: {} frame(s) dropped so far", options.label(), droppedFrames);
         }
+    }
+
+    /** Bytes the parent holds that the child has not read yet. */
+    public int bufferedBytes() {
+        return PIPE_BUFFER_BYTES - buffer.free();
     }
 
     /** Frames dropped because the child fell behind. */
