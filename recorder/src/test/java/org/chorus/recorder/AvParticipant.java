@@ -61,6 +61,11 @@ final class AvParticipant implements AutoCloseable {
         return this;
     }
 
+    /** The sender, once joined. */
+    RtpMediaSender sender() {
+        return sender.get();
+    }
+
     long joinedAtNanos() {
         return joinedAtNanos;
     }

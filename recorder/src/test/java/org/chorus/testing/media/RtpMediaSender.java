@@ -69,6 +69,9 @@ public final class RtpMediaSender implements AutoCloseable {
     private final RtpStream video;
     private final Vp8Packetizer packetizer;
     private final VideoHistory history = new VideoHistory();
+    private final java.util.concurrent.atomic.AtomicLong lostOnPurpose = new java.util.concurrent.atomic.AtomicLong();
+    private volatile int loseEveryNthVideoPacket;
+    private long videoSent;
     private final byte[] audioBuffer = new byte[1500];
     private final byte[] reportBuffer = new byte[64];
     private final Vp8Packetizer.Sink videoSink = this::sendVideoPacket;
@@ -261,8 +264,26 @@ public final class RtpMediaSender implements AutoCloseable {
 
     private void sendVideoPacket(byte[] buf, int length) {
         history.store(buf, length);
+        int every = loseEveryNthVideoPacket;
+        if (every > 0 && ++videoSent % every == 0) {
+            lostOnPurpose.incrementAndGet(); // as if the network lost it: only a NACK brings it back
+            return;
+        }
         session.sendRtp(buf, 0, length);
         videoPackets++;
+    }
+
+    /**
+     * Loses every {@code n}-th video packet on its first send, as a lossy uplink would (0: none).
+     * The packet stays in the history, so a NACK that reaches this sender recovers it.
+     */
+    public void loseEveryNthVideoPacket(int n) {
+        loseEveryNthVideoPacket = n;
+    }
+
+    /** Video packets lost on purpose so far. */
+    public long videoPacketsLostOnPurpose() {
+        return lostOnPurpose.get();
     }
 
     private void sendReports(long mediaNanos, boolean withVideo) {
