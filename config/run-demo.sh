@@ -110,7 +110,7 @@ chorus {
   xmpp { host = "127.0.0.1", port = $component, domain = "av.localhost" }
   muc { service = "conference.localhost", rooms = [ "demo" ] }
   media { port = 10000, bind-address = "127.0.0.1", allow-loopback = true }
-  recording { brewery = "recorders@conference.localhost" }
+  recording { brewery = "recorders@conference.localhost", recorders = [ "recorder1@localhost" ] }
   data-dir = "$demo/gateway"
 }
 CONF

@@ -90,7 +90,8 @@ public final class Gateway implements ConnectionListener {
         callManager.addListener(recordings);
         this.brewery = rec.brewery() == null ? null
                 : new Brewery(new JID(rec.brewery()), config.nick(), new JID(null, config.domain(), "brewery"),
-                        connection, recorders, recordings::recorderGone, signalling);
+                        connection, recorders, recordings::recorderGone, signalling,
+                        java.util.Set.copyOf(rec.recorders()));
         AdHocCommands adHoc = new AdHocCommands(jids, rooms, commands)
                 .register(new RecordCommand(recordings, rec.defaultLayout()));
         this.router = new StanzaRouter(connection, tracker, rooms)

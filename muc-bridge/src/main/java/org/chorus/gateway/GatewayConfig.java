@@ -43,9 +43,10 @@ public record GatewayConfig(
      * @param maxAttempts    how many recorders one recording tries
      * @param stopTimeout    how long a stop waits for the recorder's final status
      * @param defaultLayout  {@code tracks} or {@code grid}, for requests that name none
+     * @param recorders      the recorders' domains or bare JIDs; empty trusts every brewery occupant
      */
     public record Recording(String brewery, Duration pendingTimeout, int maxAttempts, Duration stopTimeout,
-            String defaultLayout) {}
+            String defaultLayout, List<String> recorders) {}
 
     public static GatewayConfig from(Config c) {
         String secret = c.getString("xmpp.secret");
@@ -117,7 +118,8 @@ public record GatewayConfig(
             throw new ConfigException.BadValue(c.origin(), "chorus.recording.default-layout", "must be tracks or grid");
         }
         return new Recording(brewery.isEmpty() ? null : brewery, c.getDuration("recording.pending-timeout"),
-                positive(c, "recording.max-attempts"), c.getDuration("recording.stop-timeout"), layout);
+                positive(c, "recording.max-attempts"), c.getDuration("recording.stop-timeout"), layout,
+                List.copyOf(c.getStringList("recording.recorders")));
     }
 
     private static int positive(Config c, String key) {

@@ -26,15 +26,19 @@ public final class Brewery {
     private final RecorderPool pool;
     private final java.util.function.Consumer<JID> gone;
     private final java.util.concurrent.ScheduledExecutorService signalling;
+    private final java.util.Set<String> trusted;
     private boolean joined;
 
     /**
      * {@code gone} hears of each recorder (its own JID) that leaves the brewery; a refused join is
-     * tried again on {@code signalling} every {@link #RETRY}.
+     * tried again on {@code signalling} every {@link #RETRY}. {@code trusted} names the recorders'
+     * domains or bare JIDs; when empty, every occupant with a {@code jibri-status} is a recorder.
      */
     public Brewery(JID room, String nick, JID componentJid, StanzaSink sink, RecorderPool pool,
-            java.util.function.Consumer<JID> gone, java.util.concurrent.ScheduledExecutorService signalling) {
+            java.util.function.Consumer<JID> gone, java.util.concurrent.ScheduledExecutorService signalling,
+            java.util.Set<String> trusted) {
         this.gone = gone;
+        this.trusted = java.util.Set.copyOf(trusted);
         this.signalling = signalling;
         this.room = room.asBareJID();
         this.nick = nick;
@@ -119,6 +123,10 @@ public final class Brewery {
         JID real = realJid(presence);
         if (real == null) {
             log.warn("The brewery {} hides recorder {}'s JID: make it non-anonymous", room, sender.getResource());
+        } else if (!trusted.isEmpty() && !trusted.contains(real.getDomain()) && !trusted.contains(real.toBareJID())) {
+            log.warn("Ignoring {} in the brewery: {} is not among chorus.recording.recorders", sender.getResource(),
+                    real.toBareJID());
+            return true;
         }
         Recorder recorder = new Recorder(sender, real, idle, healthy);
         pool.update(recorder);

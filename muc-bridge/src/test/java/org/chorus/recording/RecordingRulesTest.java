@@ -60,6 +60,46 @@ class RecordingRulesTest {
     }
 
     @Test
+    void theBreweryTakesOnlyTrustedRecordersAndHearsThemLeave() {
+        RecorderPool pool = new RecorderPool();
+        java.util.List<JID> gone = new java.util.ArrayList<>();
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            Brewery brewery = new Brewery(new JID("brewery@conference.example.org"), "Call",
+                    new JID(null, "av.example.org", "brewery"), packet -> { }, pool, gone::add, timer,
+                    java.util.Set.of("recorders.example.org"));
+            brewery.onPresence(recorderPresence("r1", "rec-1@recorders.example.org/r", null));
+            brewery.onPresence(recorderPresence("intruder", "mallory@example.org/x", null));
+            assertThat(pool.all()).extracting(r -> r.realJid().toBareJID()).containsExactly("rec-1@recorders.example.org");
+            assertThat(brewery.onPresence(recorderPresence("r1", "rec-1@recorders.example.org/r",
+                    org.xmpp.packet.Presence.Type.unavailable))).isTrue();
+            assertThat(pool.all()).isEmpty();
+            assertThat(gone).containsExactly(new JID("rec-1@recorders.example.org/r"));
+            assertThat(brewery.onPresence(recorderPresence("r1", "rec-1@recorders.example.org/r", null)
+                    .createCopy())).isTrue();
+            org.xmpp.packet.Presence elsewhere = recorderPresence("r1", "rec-1@recorders.example.org/r", null);
+            elsewhere.setFrom(new JID("team@conference.example.org/r1"));
+            assertThat(brewery.onPresence(elsewhere)).as("another room's presence").isFalse();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    private static org.xmpp.packet.Presence recorderPresence(String nick, String realJid, org.xmpp.packet.Presence.Type type) {
+        org.xmpp.packet.Presence p = new org.xmpp.packet.Presence(type);
+        p.setFrom(new JID("brewery@conference.example.org/" + nick));
+        p.setTo(new JID(null, "av.example.org", "brewery"));
+        p.addChildElement("x", Namespaces.MUC_USER).addElement("item").addAttribute("jid", realJid)
+                .addAttribute("affiliation", "member").addAttribute("role", "participant");
+        if (type == null) {
+            Element status = p.addChildElement("jibri-status", Namespaces.JIBRI);
+            status.addElement("busy-status", Namespaces.JIBRI).addAttribute("status", "idle");
+            status.addElement("health-status", Namespaces.HEALTH).addAttribute("status", "healthy");
+        }
+        return p;
+    }
+
+    @Test
     void thePoolPicksHealthyIdleRecordersItHasNotTried() {
         RecorderPool pool = new RecorderPool();
         JID a = new JID("rec-a@example.org/r");
