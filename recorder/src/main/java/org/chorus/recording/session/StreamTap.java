@@ -29,7 +29,9 @@ final class StreamTap {
     private record Entry(StreamReceiver receiver, int streamId, boolean rtx) {}
 
     private final ReceivingSession session;
-    private final Map<Long, Entry> bySsrc = new HashMap<>();
+    /** SSRC → entry, looked up per packet: a few entries, scanned without boxing. */
+    private long[] ssrcs = new long[0];
+    private Entry[] entries = new Entry[0];
     private final Map<Integer, StreamReceiver> streams = new HashMap<>();
     private final byte[] feedback = new byte[1500];
     private final int senderSsrc;
@@ -61,11 +63,11 @@ final class StreamTap {
                         (pts, key, data, off, len) -> output.frame(streamId, pts, key, data, off, len),
                         new SessionFeedback(), StreamReceiver.Settings.defaults());
                 output.addStream(new StreamSpec(streamId, participantId, nick, codec));
-                bySsrc.put(ssrc, new Entry(receiver, streamId, false));
+                put(ssrc, new Entry(receiver, streamId, false));
                 streams.put(streamId, receiver);
                 rtxOf.forEach((rtx, primary) -> {
                     if (primary == ssrc) {
-                        bySsrc.put(rtx, new Entry(receiver, streamId, true));
+                        put(rtx, new Entry(receiver, streamId, true));
                     }
                 });
                 log.debug("{}: stream {} ({}, ssrc {})", session.sid(), streamId, codec, ssrc);
@@ -78,7 +80,7 @@ final class StreamTap {
         if (len < Rtp.FIXED_HEADER_LENGTH) {
             return;
         }
-        Entry entry = bySsrc.get(Rtp.ssrc(buf, off) & 0xFFFF_FFFFL);
+        Entry entry = lookup(Rtp.ssrc(buf, off) & 0xFFFF_FFFFL);
         if (entry == null) {
             return;
         }
@@ -92,7 +94,7 @@ final class StreamTap {
     void rtcp(byte[] buf, int off, int len, long now) {
         Rtcp.forEach(buf, off, len, (b, o, l, type, count) -> {
             if (type == Rtcp.SR && l >= Rtcp.SR_HEADER_LENGTH) {
-                Entry entry = bySsrc.get(Rtcp.senderSsrc(b, o) & 0xFFFF_FFFFL);
+                Entry entry = lookup(Rtcp.senderSsrc(b, o) & 0xFFFF_FFFFL);
                 if (entry != null && !entry.rtx()) {
                     entry.receiver().senderReport(Rtcp.srNtpTimestamp(b, o), Rtcp.srRtpTimestamp(b, o), now);
                 }
@@ -114,7 +116,26 @@ final class StreamTap {
             output.removeStream(id, atMicros);
         });
         streams.clear();
-        bySsrc.clear();
+        ssrcs = new long[0];
+        entries = new Entry[0];
+    }
+
+    private void put(long ssrc, Entry entry) {
+        int n = ssrcs.length;
+        ssrcs = java.util.Arrays.copyOf(ssrcs, n + 1);
+        entries = java.util.Arrays.copyOf(entries, n + 1);
+        ssrcs[n] = ssrc;
+        entries[n] = entry;
+    }
+
+    private Entry lookup(long ssrc) {
+        long[] keys = ssrcs;
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] == ssrc) {
+                return entries[i];
+            }
+        }
+        return null;
     }
 
     /** NACK and PLI go back to the gateway on this session. */
