@@ -49,6 +49,9 @@ final class VideoDecoder implements AutoCloseable {
         context = avcodec_alloc_context3(decoder);
         context.thread_count(1);
         context.flags(context.flags() | AV_CODEC_FLAG_LOW_DELAY);
+        // every picture is shown at half size or less in a tile, where the in-loop deblocking
+        // filter's smoothing is not visible: skipping it saves decoding time
+        context.skip_loop_filter(org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL);
         int ret = avcodec_open2(context, decoder, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
         if (ret < 0) {
             avcodec_free_context(context);
