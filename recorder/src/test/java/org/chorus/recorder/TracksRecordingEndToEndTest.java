@@ -49,6 +49,9 @@ class TracksRecordingEndToEndTest {
                 rig.awaitSaid("Recording started (file)", PATIENCE);
                 // the recording's timeline starts with its first media, when the room is told it is on
                 long startedAt = rig.heardAt("Recording started (file)");
+                // the timeline's zero lies between "starting" and "started": the flashes' shift
+                // (file time − test time) is looked for around the middle of that window
+                double expectedShift = seconds(startedAt - rig.heardAt("Recording starting")) / 2;
                 Thread.sleep(3_000);
                 try (AvParticipant carol = rig.join(rig.carol)) {
                     double carolJoined = seconds(carol.joinedAtNanos() - startedAt);
@@ -92,9 +95,9 @@ class TracksRecordingEndToEndTest {
                         assertThat(beeps).as(nick + "'s beeps").hasSizeGreaterThanOrEqualTo(2);
                         // where the sender's flashes (every 2 s of its own clock since it joined) land
                         // on the file's timeline: the same shift for everyone means the tracks line up
-                        double shift = shift(flashes, senderZero.get(nick));
+                        double shift = shift(flashes, senderZero.get(nick), expectedShift);
                         shifts.put(nick, shift);
-                        double expectedStart = Math.max(0, senderZero.get(nick)) + shift;
+                        double expectedStart = Math.max(0, senderZero.get(nick) + shift);
                         assertThat(v.startTime()).as(nick + "'s video starts when they joined").isCloseTo(expectedStart, within(1.0));
                         assertThat(a.startTime()).as(nick + "'s audio starts when they joined").isCloseTo(expectedStart, within(1.0));
                         // a Matroska file's duration is where its timeline ends (start_time included)
@@ -164,12 +167,14 @@ class TracksRecordingEndToEndTest {
 
     /**
      * The median of (file time − sender time) over a participant's flashes, where the sender
-     * flashes at {@code zero + 2k} seconds (test clock, relative to the recording's start).
+     * flashes at {@code zero + 2k} seconds (test clock, relative to when the room heard that the
+     * recording is on). Flashes come every 2 s, so the shift is known modulo 2 s: it is taken
+     * within 1 s of {@code expected}.
      */
-    private static double shift(List<Double> flashes, double zero) {
+    private static double shift(List<Double> flashes, double zero, double expected) {
         List<Double> d = new java.util.ArrayList<>();
         for (double f : flashes) {
-            long k = Math.round((f - zero) / 2.0);
+            long k = Math.round((f - zero - expected) / 2.0);
             d.add(f - (zero + 2.0 * k));
         }
         d.sort(Double::compare);
