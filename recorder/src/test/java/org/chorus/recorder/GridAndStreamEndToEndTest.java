@@ -1,7 +1,6 @@
 package org.chorus.recorder;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
@@ -73,7 +72,7 @@ class GridAndStreamEndToEndTest {
                     });
                     assertThat(probe.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("aac"));
                     assertThat(probe.duration()).as("the grid lasts as long as the recording")
-                            .isCloseTo((stoppedAt - startedAt) / 1e9, within(1.5));
+                            .isBetween(length(rig, "file", startedAt, stoppedAt)[0], length(rig, "file", startedAt, stoppedAt)[1]);
 
                     double carolJoined = offsetOf(attempt, "carol", "joined_offset_ms");
                     double bobLeft = offsetOf(attempt, "bob", "left_offset_ms");
@@ -117,7 +116,7 @@ class GridAndStreamEndToEndTest {
                 });
                 assertThat(probe.streams("audio")).singleElement().satisfies(s -> assertThat(s.codecName()).isEqualTo("aac"));
                 assertThat(probe.duration()).as("the stream's length at the ingest")
-                        .isCloseTo((stoppedAt - startedAt) / 1e9, within(1.5));
+                        .isBetween(length(rig, "stream", startedAt, stoppedAt)[0], length(rig, "stream", startedAt, stoppedAt)[1]);
                 assertThat(recorder.log()).as("the recorder's log").doesNotContain(key);
                 assertThat(rig.bodies()).as("what the room was told").noneMatch(b -> b.contains(key));
             }
@@ -129,6 +128,17 @@ class GridAndStreamEndToEndTest {
     }
 
     // --- helpers ---
+
+    /**
+     * The range a recording's length must fall in, from the test's clock: the media starts between
+     * the room hearing "Recording starting" and "Recording started" and ends at the stop; 1 s of
+     * slack either way.
+     */
+    private static double[] length(RecordingRig rig, String mode, long startedAt, long stoppedAt) {
+        double shortest = (stoppedAt - startedAt) / 1e9;
+        double longest = (stoppedAt - rig.heardAt("Recording starting (" + mode + ")")) / 1e9;
+        return new double[] {shortest - 1.0, longest + 1.0};
+    }
 
     /** The grid cells (of a layout with {@code cells} cells) that flash between two file times. */
     private static List<Integer> flashingTiles(Path mp4, int cells, double from, double to) {
