@@ -19,9 +19,6 @@ public final class JibriIq {
     public static final String APP_DATA = "app_data";
     public static final String FAILURE_REASON = "failure_reason";
     public static final String SHOULD_RETRY = "should_retry";
-    public static final String YOUTUBE_BROADCAST_ID = "you_tube_broadcast_id";
-    public static final String DISPLAY_NAME = "displayname";
-    public static final String SIP_ADDRESS = "sipaddress";
 
     private JibriIq() {}
 

@@ -50,10 +50,8 @@ public final class JibriIqHandler implements IqHandler {
         if ("start".equals(action)) {
             RecordingRequest request;
             try {
-                String mode = Optional.ofNullable(jibri.attributeValue(JibriIq.RECORDING_MODE)).orElse("file");
-                String url = jibri.attributeValue(JibriIq.STREAM_ID);
-                request = new RecordingRequest(mode, mode.equals("stream") ? "grid" : defaultLayout,
-                        url == null || url.isBlank() ? null : url, iq.getFrom().asBareJID());
+                request = RecordingRequest.of(jibri.attributeValue(JibriIq.RECORDING_MODE), null,
+                        jibri.attributeValue(JibriIq.STREAM_ID), iq.getFrom().asBareJID(), defaultLayout);
             } catch (IllegalArgumentException e) {
                 // Jitsi's request names the URL streamid
                 return Stanzas.error(iq, Condition.bad_request, e.getMessage().replace("stream_url", "streamid"));

@@ -54,18 +54,11 @@ public final class RecordCommand implements AdHocCommand {
         Optional<RecordingManager.Refusal> refusal;
         switch (action) {
             case "start" -> {
-                String mode = form.value("recording_mode").orElse("file");
-                if (!mode.equals("file") && !mode.equals("stream")) {
-                    return Stanzas.error(iq, Condition.bad_request, "recording_mode must be file or stream");
-                }
-                String layout = form.value("recording_layout").orElse(mode.equals("stream") ? "grid" : defaultLayout);
-                if (!layout.equals("tracks") && !layout.equals("grid")) {
-                    return Stanzas.error(iq, Condition.bad_request, "recording_layout must be tracks or grid");
-                }
                 RecordingRequest request;
                 try {
-                    request = new RecordingRequest(mode, layout, form.value("stream_url").orElse(null),
-                            iq.getFrom().asBareJID());
+                    request = RecordingRequest.of(form.value("recording_mode").orElse(null),
+                            form.value("recording_layout").orElse(null), form.value("stream_url").orElse(null),
+                            iq.getFrom().asBareJID(), defaultLayout);
                 } catch (IllegalArgumentException e) {
                     return Stanzas.error(iq, Condition.bad_request, e.getMessage());
                 }

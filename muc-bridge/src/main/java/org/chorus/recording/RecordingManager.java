@@ -15,7 +15,6 @@ import org.chorus.conference.CallManager;
 import org.chorus.conference.EndReason;
 import org.chorus.muc.Room;
 import org.chorus.muc.RoomRegistry;
-import org.chorus.xmpp.Namespaces;
 import org.chorus.xmpp.Stanzas;
 import org.dom4j.Element;
 import org.slf4j.Logger;
@@ -258,7 +257,7 @@ public final class RecordingManager implements CallListener {
         stopping.put(rec.sessionId(), rec);
         // the room is no longer recorded once the recorder stops receiving media: say so now
         rooms.post(rec.room(), announcement);
-        publishOff(rec);
+        publish(rec);
         if (recorder == null) {
             finished(rec);
             return;
@@ -284,20 +283,16 @@ public final class RecordingManager implements CallListener {
         stopping.remove(rec.sessionId(), rec);
     }
 
+    /**
+     * Mirrors the recording into the room's presence: its Jibri status, and the mode in
+     * {@code <call recording>}. Once stopping, the room is no longer recorded: both say off.
+     */
     private void publish(RoomRecording rec) {
-        if (rec.state() == RecordingState.OFF) {
-            publishOff(rec);
-            return;
-        }
+        boolean recorded = rec.state() == RecordingState.STARTING || rec.state() == RecordingState.ON;
         rooms.presenceExtension(rec.room(), "jibri-recording-status", JibriIq.recordingStatus(
-                rec.state().jibriStatus(), rec.request().mode(), rec.sessionId(), rec.request().initiator()));
-        calls.recording(rec.room(), rec.request().mode());
-    }
-
-    private void publishOff(RoomRecording rec) {
-        rooms.presenceExtension(rec.room(), "jibri-recording-status", JibriIq.recordingStatus("off",
-                rec.request().mode(), rec.sessionId(), rec.request().initiator()));
-        calls.recording(rec.room(), "off");
+                recorded ? rec.state().jibriStatus() : "off", rec.request().mode(), rec.sessionId(),
+                rec.request().initiator()));
+        calls.recording(rec.room(), recorded ? rec.request().mode() : "off");
     }
 
     private void schedule(RoomRecording rec, Duration delay, Runnable task) {
@@ -310,10 +305,5 @@ public final class RecordingManager implements CallListener {
         if (t != null) {
             t.cancel(false);
         }
-    }
-
-    static boolean isStatus(Element jibri) {
-        return jibri.attributeValue(JibriIq.ACTION) == null && jibri.attributeValue(JibriIq.STATUS) != null
-                && Namespaces.JIBRI.equals(jibri.getNamespaceURI());
     }
 }

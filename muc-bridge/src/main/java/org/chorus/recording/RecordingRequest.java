@@ -33,6 +33,19 @@ public record RecordingRequest(String mode, String layout, String streamUrl, JID
         }
     }
 
+    /**
+     * A request from what a client sent, any part of which may be missing: the mode defaults to
+     * {@code file}, the layout to {@code defaultLayout} (a stream is always the grid), and a blank
+     * URL counts as none.
+     *
+     * @throws IllegalArgumentException naming the field that is wrong
+     */
+    public static RecordingRequest of(String mode, String layout, String streamUrl, JID initiator,
+            String defaultLayout) {
+        return new RecordingRequest(mode == null ? FILE : mode, layout == null ? defaultLayout : layout,
+                streamUrl == null || streamUrl.isBlank() ? null : streamUrl, initiator);
+    }
+
     @Override
     public String toString() {
         return "RecordingRequest[mode=" + mode + ", layout=" + layout + ", streamUrl="

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.chorus.gateway.Commands;
 import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.jingle.client.ClientMedia;
 import org.chorus.testing.ProsodyExtension;
@@ -22,7 +23,6 @@ import org.jivesoftware.smackx.commands.AdHocCommand;
 import org.jivesoftware.smackx.commands.packet.AdHocCommandData;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
 import org.jivesoftware.smackx.muc.MultiUserChat;
-import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.jivesoftware.smackx.xdata.FormField;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -249,15 +249,7 @@ class RecordingProtocolEndToEndTest {
     }
 
     private IQ submit(XmppTestClient from, Map<String, String> values) {
-        DataForm.Builder form = DataForm.builder(DataForm.Type.submit);
-        values.forEach((k, v) -> form.addField(FormField.textSingleBuilder(k).setValue(v).build()));
-        AdHocCommandData data = new AdHocCommandData();
-        data.setType(IQ.Type.set);
-        data.setTo(conference);
-        data.setNode("chorus:record");
-        data.setAction(AdHocCommand.Action.complete);
-        data.setForm(form.build());
-        return from.sendIqAndWait(data);
+        return Commands.submit(from, conference, "chorus:record", values);
     }
 
     private List<String> commandNodes(XmppTestClient who) {

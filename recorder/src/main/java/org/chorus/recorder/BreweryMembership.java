@@ -4,7 +4,6 @@ import org.jitsi.xmpp.extensions.health.HealthStatusPacketExt;
 import org.jitsi.xmpp.extensions.jibri.JibriBusyStatusPacketExt;
 import org.jitsi.xmpp.extensions.jibri.JibriStatusPacketExt;
 import org.jivesoftware.smack.XMPPConnection;
-import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.PresenceBuilder;
 import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.muc.MultiUserChatManager;
@@ -50,7 +49,7 @@ final class BreweryMembership {
     synchronized void join(boolean busy, boolean healthy) throws Exception {
         MultiUserChat muc = MultiUserChatManager.getInstanceFor(connection).getMultiUserChat(room);
         if (muc.isJoined()) {
-            sendJoin(busy, healthy);
+            send(busy, healthy, true);
             joined = true;
             log.info("Joined the brewery {} as {} again", room, nick);
             return;
@@ -86,19 +85,6 @@ final class BreweryMembership {
         joined = false;
     }
 
-    private void sendJoin(boolean busy, boolean healthy) throws Exception {
-        connection.sendStanza(PresenceBuilder.buildPresence()
-                .to(JidCreate.fullFrom(room, nick))
-                .addExtension(org.jivesoftware.smack.packet.StandardExtensionElement.builder("x", MUC)
-                        .addElement(org.jivesoftware.smack.packet.StandardExtensionElement.builder("history", MUC)
-                                .addAttribute("maxstanzas", "0").build())
-                        .build())
-                .addExtension(status(busy, healthy))
-                .build());
-        lastBusy = busy;
-        lastHealthy = healthy;
-    }
-
     private static JibriStatusPacketExt status(boolean busy, boolean healthy) {
         JibriStatusPacketExt status = new JibriStatusPacketExt();
         JibriBusyStatusPacketExt busyStatus = new JibriBusyStatusPacketExt();
@@ -111,11 +97,19 @@ final class BreweryMembership {
     }
 
     private void send(boolean busy, boolean healthy) throws Exception {
-        Presence presence = PresenceBuilder.buildPresence()
-                .to(JidCreate.fullFrom(room, nick))
-                .addExtension(status(busy, healthy))
-                .build();
-        connection.sendStanza(presence);
+        send(busy, healthy, false);
+    }
+
+    /** The status presence; {@code join} makes it a MUC join (no history) as well. */
+    private void send(boolean busy, boolean healthy, boolean join) throws Exception {
+        PresenceBuilder presence = PresenceBuilder.buildPresence().to(JidCreate.fullFrom(room, nick));
+        if (join) {
+            presence.addExtension(org.jivesoftware.smack.packet.StandardExtensionElement.builder("x", MUC)
+                    .addElement(org.jivesoftware.smack.packet.StandardExtensionElement.builder("history", MUC)
+                            .addAttribute("maxstanzas", "0").build())
+                    .build());
+        }
+        connection.sendStanza(presence.addExtension(status(busy, healthy)).build());
         lastBusy = busy;
         lastHealthy = healthy;
         log.info("Status: {}, {}", busy ? "busy" : "idle", healthy ? "healthy" : "unhealthy");

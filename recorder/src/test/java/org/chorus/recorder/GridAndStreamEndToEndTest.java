@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.chorus.gateway.Commands;
 import org.chorus.recording.grid.GridGeometry;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
@@ -24,8 +25,6 @@ import org.jitsi.xmpp.extensions.jibri.JibriIq;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smackx.commands.AdHocCommand;
 import org.jivesoftware.smackx.commands.packet.AdHocCommandData;
-import org.jivesoftware.smackx.xdata.FormField;
-import org.jivesoftware.smackx.xdata.packet.DataForm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
@@ -174,14 +173,6 @@ class GridAndStreamEndToEndTest {
     }
 
     private static IQ record(RecordingRig rig, XmppTestClient who, Map<String, String> values) {
-        DataForm.Builder form = DataForm.builder(DataForm.Type.submit);
-        values.forEach((k, v) -> form.addField(FormField.textSingleBuilder(k).setValue(v).build()));
-        AdHocCommandData data = new AdHocCommandData();
-        data.setType(IQ.Type.set);
-        data.setTo(rig.conference);
-        data.setNode("chorus:record");
-        data.setAction(AdHocCommand.Action.complete);
-        data.setForm(form.build());
-        return who.sendIqAndWait(data);
+        return Commands.submit(who, rig.conference, "chorus:record", values);
     }
 }

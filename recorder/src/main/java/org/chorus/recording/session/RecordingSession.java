@@ -50,8 +50,8 @@ public final class RecordingSession {
     private RecordingPhase phase = RecordingPhase.STARTING;
     private int nextStreamId;
     private long lastAdvance;
-    private String failure;
-    private volatile boolean failureReported;
+    /** Why the writer died while recording; set once, before the listener hears {@code failed}. */
+    private volatile String failure;
 
     private RecordingSession(StartRequest request, Path folder, StatusListener listener, Settings settings,
             Executor finalizer, int rtcpSsrc) {
@@ -95,7 +95,7 @@ public final class RecordingSession {
 
     /** Whether the listener already heard {@code failed} for this recording. */
     public boolean failureReported() {
-        return failureReported;
+        return failure != null;
     }
 
     public RecordingPhase phase() {
@@ -243,7 +243,6 @@ public final class RecordingSession {
             }
         }
         log.warn("Recording {}: {}", request.sessionId(), failure);
-        failureReported = true;
         listener.failed(this, failure, true);
         finalizer.execute(() -> finalizeFiles("failed: " + failure));
     }
