@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.chorus.muc.LeaveReason;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
+import org.chorus.muc.RoomConfig;
 import org.chorus.muc.RoomListener;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;
@@ -144,15 +145,31 @@ public final class CallManager implements RoomListener {
     /** Ends every call, e.g. on shutdown, before the gateway leaves the rooms. */
     public void endAll(EndReason reason) {
         for (Call call : new ArrayList<>(calls.values())) {
-            for (Participant p : new ArrayList<>(call.participants())) {
-                call.remove(p.jid());
-                listeners.forEach(l -> l.participantLeft(call, p, Departure.CALL_ENDED));
-            }
-            end(call, reason);
+            endWithEveryone(call, Departure.CALL_ENDED, reason);
         }
     }
 
+    private void endWithEveryone(Call call, Departure departure, EndReason reason) {
+        for (Participant p : new ArrayList<>(call.participants())) {
+            call.remove(p.jid());
+            listeners.forEach(l -> l.participantLeft(call, p, departure));
+        }
+        end(call, reason);
+    }
+
     // --- room events ---
+
+    /** A room that stops being members-only or non-anonymous ends its call (PROTOCOL.md §3). */
+    @Override
+    public void configChanged(Room room, RoomConfig before) {
+        Call call = calls.get(room);
+        if (call == null || room.config() == null || room.config().callable()) {
+            return;
+        }
+        log.info("{}: the room no longer allows calls ({}); ending call {}", room.jid(), room.config().whyNotCallable(),
+                call.id());
+        endWithEveryone(call, Departure.ROOM_CHANGED, EndReason.ROOM_CHANGED);
+    }
 
     @Override
     public void occupantLeft(Room room, Occupant occupant, LeaveReason reason) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import org.chorus.gateway.IqHandler;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
+import org.chorus.muc.BindRefused;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;
 import org.chorus.xmpp.Stanzas;
@@ -85,7 +86,15 @@ public final class JingleIqHandler implements IqHandler {
         } catch (JingleRequest.Malformed e) {
             return done(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
         }
-        CompletableFuture<IQ> answer = rooms.bind(roomJid).thenApply(room -> decide(iq, request, room));
+        CompletableFuture<IQ> answer = rooms.bind(roomJid, iq.getFrom()).handle((room, failure) -> {
+            if (failure instanceof BindRefused refused) {
+                return Stanzas.error(iq, refused.condition(), refused.getMessage());
+            }
+            if (failure != null) {
+                throw new java.util.concurrent.CompletionException(failure);
+            }
+            return decide(iq, request, room);
+        });
         return answer.isDone() ? answer : queue(key, answer);
     }
 
@@ -112,11 +121,18 @@ public final class JingleIqHandler implements IqHandler {
         }
         CallDecision decision = authorizer.decide(room, iq.getFrom(), request.initiator());
         log.info("{}: session-initiate from {}: {}", room.jid(), iq.getFrom(), decision.getClass().getSimpleName());
+        if (!(decision instanceof CallDecision.MayCall)) {
+            // a room bound only to look at this caller is not kept for it
+            rooms.releaseSoon(room);
+        }
         if (decision instanceof CallDecision.Forbidden forbidden) {
             return Stanzas.error(iq, Condition.forbidden, forbidden.reason());
         }
         if (decision instanceof CallDecision.NotAcceptable notAcceptable) {
-            rooms.postUnsuitableNoticeOnce(room);
+            if (room.occupantByRealJid(iq.getFrom()).isPresent()) {
+                // PROTOCOL.md §3: explained in the room only to its own occupants, never for a stranger
+                rooms.postUnsuitableNoticeOnce(room);
+            }
             // PROTOCOL.md §3: the room itself will not carry calls, so retrying with changes will not help
             return Stanzas.error(iq, Condition.not_acceptable, PacketError.Type.cancel, notAcceptable.reason());
         }

@@ -29,11 +29,13 @@ import org.chorus.recording.RecordingManager;
 import org.chorus.disco.DiscoInfoHandler;
 import org.chorus.disco.DiscoItemsHandler;
 import org.chorus.disco.PingVersionHandlers;
+import org.chorus.jingle.CallLimits;
 import org.chorus.jingle.ConferenceSessions;
 import org.chorus.jingle.Negotiation;
 import org.chorus.media.MediaPlane;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
+import org.chorus.muc.RoomAdmission;
 import org.chorus.muc.RoomEvents;
 import org.chorus.xmpp.Stanzas;
 import org.xmpp.packet.IQ;
@@ -81,6 +83,10 @@ public final class Gateway implements ConnectionListener {
         callManager.rejoinGrace(config.rejoinGrace());
         callManager.leaveDebounce(config.leaveDebounce());
         roomEvents.add(callManager);
+        GatewayConfig.Limits limits = config.limits();
+        rooms.admission(new RoomAdmission(config.mucService(), new RoomAdmission.Settings(limits.allowedServices(),
+                limits.onDemandRooms(), limits.onDemandRoomsPerUser(), limits.onDemandIdle(), config.requestTimeout()),
+                room -> callManager.activeCall(room).isPresent(), Clock.systemUTC()));
         this.sessionsGate = new SessionsGate();
         CommandCatalog commands = new CommandCatalog();
         RecorderPool recorders = new RecorderPool();
@@ -110,13 +116,18 @@ public final class Gateway implements ConnectionListener {
         log.info("Starting {}", config);
         media = MediaPlane.open(new MediaPlane.Settings(config.iceSettings(), config.rembBitrate(), config.mediaTimeout()));
         sessions = new ConferenceSessions(media, Negotiation.withDefaults(), callManager, tracker, signalling,
-                new ConferenceSessions.Limits(config.maxParticipants(), config.mediaTimeout(), config.rembBitrate()));
+                new ConferenceSessions.Limits(new CallLimits(config.maxParticipants(), config.limits().callsPerUser(),
+                        config.limits().sessionsPerJid()), config.mediaTimeout(), config.rembBitrate()),
+                new CallAuthorizer());
         callManager.addListener(sessions);
         runOnSignalling(() -> {
             sessionsGate.open(sessions);
             rooms.bindConfigured(configuredRooms);
         });
         signalling.scheduleWithFixedDelay(sessions::tick, 1, 1, TimeUnit.SECONDS);
+        // rooms bound on demand are looked at a few times per idle period (at most every 30 s)
+        long sweepMillis = Math.max(1000, Math.min(30_000, config.limits().onDemandIdle().toMillis() / 4));
+        signalling.scheduleWithFixedDelay(rooms::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         connection.connect();
     }
 
@@ -145,6 +156,11 @@ public final class Gateway implements ConnectionListener {
         if (media != null) {
             media.close();
         }
+    }
+
+    /** The signalling executor, for tests that need to hold it still. */
+    ScheduledExecutorService signalling() {
+        return signalling;
     }
 
     public ConnectionState connectionState() {

@@ -33,7 +33,21 @@ public record GatewayConfig(
         Duration consentInterval,
         long rembBitrate,
         Path dataDir,
-        Recording recording) {
+        Recording recording,
+        Limits limits) {
+
+    /**
+     * What one user, and anyone on the federation, may make the gateway do (PROTOCOL.md §3, §5).
+     *
+     * @param allowedServices    the MUC services whose rooms may be bound: the configured one and these
+     * @param callsPerUser       calls one user (bare JID, any of its clients) may send in at once
+     * @param sessionsPerJid     sessions (both directions) a full JID may have before it may call again
+     * @param onDemandRooms      rooms not listed in the configuration that the gateway may be in at once
+     * @param onDemandRoomsPerUser such rooms one user's calls may have bound while they carry no call
+     * @param onDemandIdle       how long such a room stays bound without a call
+     */
+    public record Limits(List<String> allowedServices, int callsPerUser, int sessionsPerJid, int onDemandRooms,
+            int onDemandRoomsPerUser, Duration onDemandIdle) {}
 
     /**
      * Recording settings (PROTOCOL.md §10).
@@ -97,7 +111,29 @@ public record GatewayConfig(
                 c.getDuration("media.consent-interval"),
                 c.getLong("media.remb-bitrate"),
                 Path.of(c.getString("data-dir")),
-                recording(c));
+                recording(c),
+                limits(c, mucService));
+    }
+
+    private static Limits limits(Config c, String mucService) {
+        List<String> services = new java.util.ArrayList<>(List.of(mucService));
+        for (String entry : c.getStringList("muc.allowed-services")) {
+            try {
+                String service = JID.domainprep(entry.trim());
+                if (!services.contains(service)) {
+                    services.add(service);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException.BadValue(c.origin(), "chorus.muc.allowed-services", "not a domain: " + entry);
+            }
+        }
+        Duration idle = c.getDuration("muc.on-demand-rooms.idle-timeout");
+        if (idle.isNegative() || idle.isZero()) {
+            throw new ConfigException.BadValue(c.origin(), "chorus.muc.on-demand-rooms.idle-timeout", "must be positive");
+        }
+        return new Limits(List.copyOf(services), positive(c, "calls.max-calls-per-user"),
+                positive(c, "calls.max-sessions-per-jid"), positive(c, "muc.on-demand-rooms.max"),
+                positive(c, "muc.on-demand-rooms.per-user"), idle);
     }
 
     private static Recording recording(Config c) {

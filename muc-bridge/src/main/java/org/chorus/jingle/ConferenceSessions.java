@@ -3,10 +3,7 @@ package org.chorus.jingle;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.chorus.component.IqTracker;
 import org.chorus.conference.Call;
+import org.chorus.conference.CallAuthorizer;
+import org.chorus.conference.CallDecision;
 import org.chorus.conference.CallListener;
 import org.chorus.conference.CallManager;
 import org.chorus.conference.Departure;
@@ -49,10 +48,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
     private static final Duration PEER_CLOSE_GRACE = Duration.ofSeconds(2);
 
-    /** Limits of the session layer. */
-    public record Limits(int maxParticipants, Duration mediaTimeout, long rembBitrate) {}
-
-    private record Declined(String callId, JID receiver, JID publisher) {}
+    /** Limits of the session layer: what a call may take, silence before a sender leaves, the REMB cap. */
+    public record Limits(CallLimits calls, Duration mediaTimeout, long rembBitrate) {}
 
     private final MediaPlane plane;
     private final Negotiation negotiation;
@@ -60,16 +57,14 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private final IqTracker tracker;
     private final ScheduledExecutorService signalling;
     private final Limits limits;
-    private final Map<SessionKey, GatewaySession> sessions = new HashMap<>();
-    private final Map<MediaLeg, GatewaySession> byLeg = new HashMap<>();
-    private final Map<JID, SendingSession> senders = new HashMap<>();
-    private final Set<Declined> declined = new HashSet<>();
-    /** Recorders of each room: receive-only peers, called once per participant (PROTOCOL.md §10). */
-    private final Map<Room, Set<JID>> recorders = new HashMap<>();
+    private final CallAuthorizer authorizer;
+    private final SessionTable table = new SessionTable();
+    private final Receivers receivers = new Receivers();
 
     public ConferenceSessions(MediaPlane plane, Negotiation negotiation, CallManager calls, IqTracker tracker,
-            ScheduledExecutorService signalling, Limits limits) {
+            ScheduledExecutorService signalling, Limits limits, CallAuthorizer authorizer) {
         this.plane = plane;
+        this.authorizer = authorizer;
         this.negotiation = negotiation;
         this.calls = calls;
         this.tracker = tracker;
@@ -92,11 +87,18 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
         JID member = iq.getFrom();
         String sid = jingle.getSID();
-        SendingSession previous = senders.get(member);
+        SessionKey key = new SessionKey(member, room.conferenceJid(), sid);
+        if (table.get(key).isPresent()) {
+            return Stanzas.error(iq, Condition.conflict, "the sid " + sid + " is already used by a session with "
+                    + room.conferenceJid());
+        }
+        Optional<SendingSession> previous = table.sender(new ParticipantKey(room, member));
         Optional<Call> call = calls.activeCall(room);
-        if (previous == null && call.map(c -> c.participants().size() >= limits.maxParticipants()).orElse(false)) {
-            return Stanzas.error(iq, Condition.resource_constraint, PacketError.Type.wait,
-                    "the call is full (" + limits.maxParticipants() + " participants)");
+        String overLimit = limits.calls().refusal(new CallLimits.Request(call.map(c -> c.participants().size()).orElse(0),
+                call.flatMap(c -> c.participant(member)).isPresent(), previous.isPresent(), table.callsOf(member),
+                table.sessionsOf(member)));
+        if (overLimit != null) {
+            return Stanzas.error(iq, Condition.resource_constraint, PacketError.Type.wait, overLimit);
         }
         NegotiationResult<NegotiatedSession> result = negotiation.answer(offer);
         if (result instanceof NegotiationResult.Failure<NegotiatedSession> failure) {
@@ -117,27 +119,53 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             log.warn("{}: cannot open media for {}: {}", room.jid(), member, e.toString());
             return Stanzas.error(iq, Condition.internal_server_error, "the gateway cannot open media now");
         }
-        if (previous != null) {
-            log.info("{}: {} called again; the new session replaces {}", room.jid(), member, previous.sid());
-            end(previous, Reason.EXPIRED, "replaced by a new session");
-        }
+        previous.ifPresent(this::replace);
         leg.remote(negotiated.remoteTransport());
         Publisher publisher = new Publisher(plane, leg, negotiated);
-        SendingSession session = new SendingSession(new SessionKey(member, sid), room, leg, negotiated, publisher,
-                occupant.nick());
-        register(session);
-        senders.put(member, session);
+        SendingSession session = new SendingSession(key, room, leg, negotiated, publisher, occupant.nick());
+        table.add(session);
         // PROTOCOL.md §11: the IQ result and session-accept go out before the member is called back
-        signalling.execute(() -> {
-            if (session.state() == SessionState.ENDED) {
-                return;
-            }
-            send(JingleMessages.sessionAccept(conference(room), smack(member), sid, negotiated, leg.localTransport()));
-            leg.start();
-            calls.join(room, occupant, member);
-            // the member is called back once its own session is secure (see secure())
-        });
+        signalling.execute(() -> accept(session));
         return IQ.createResultIQ(iq);
+    }
+
+    /**
+     * Accepts a member's session once its IQ result is out, if the member is still allowed in: the
+     * room may have kicked it, or taken its membership, since the call was authorized.
+     */
+    private void accept(SendingSession session) {
+        if (session.state() == SessionState.ENDED) {
+            return;
+        }
+        Room room = session.room();
+        CallDecision now = authorizer.decide(room, session.peer(), null);
+        if (!(now instanceof CallDecision.MayCall allowed)) {
+            log.info("{}: {} may no longer call ({}); ending its new session", room.jid(), session.peer(), now);
+            end(session, Reason.DECLINE, "you may no longer call this conference");
+            return;
+        }
+        send(JingleMessages.sessionAccept(conference(room), smack(session.peer()), session.sid(), session.negotiated(),
+                session.leg().localTransport()));
+        session.leg().start();
+        calls.join(room, allowed.occupant(), session.peer());
+        // the member is called back once its own session is secure (see secure())
+    }
+
+    /**
+     * A member called again from the same client (PROTOCOL.md §5): its old session ends with
+     * {@code <expired/>}, with every session that carried its streams to others and every session
+     * that carried others' streams to it. The member stays in the call; once its new session is
+     * secure, the streams are offered again in both directions.
+     */
+    private void replace(SendingSession previous) {
+        log.info("{}: {} called again; the new session replaces {}", previous.room().jid(), previous.peer(),
+                previous.sid());
+        for (ForwardingSession f : table.carrying(previous)) {
+            end(f, Reason.EXPIRED, "the sender called again");
+        }
+        for (GatewaySession s : table.ofPeer(previous.room(), previous.peer())) {
+            end(s, Reason.EXPIRED, "replaced by a new session");
+        }
     }
 
     // --- Jingle IQs on existing sessions ---
@@ -150,9 +178,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         } catch (MalformedJingleException e) {
             return Optional.of(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
         }
-        GatewaySession session = sessions.get(new SessionKey(iq.getFrom(), jingle.getSID()));
-        if (session == null || session.state() == SessionState.ENDED
-                || !session.room().conferenceJid().equals(iq.getTo().asBareJID())) {
+        GatewaySession session = table.get(new SessionKey(iq.getFrom(), iq.getTo(), jingle.getSID())).orElse(null);
+        if (session == null || session.state() == SessionState.ENDED) {
             return Optional.empty();
         }
         JingleAction action = jingle.getAction();
@@ -213,7 +240,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             calls.leave(s.room(), s.peer(), Departure.HUNG_UP);
         } else if (session instanceof ForwardingSession f) {
             log.info("{}: {} declined {}'s stream", f.room().jid(), f.peer(), f.source().nick());
-            calls.activeCall(f.room()).ifPresent(c -> declined.add(new Declined(c.id(), f.peer(), f.source().peer())));
+            calls.activeCall(f.room()).ifPresent(c -> receivers.declined(c, f.peer(), f.source().peer()));
             close(f);
         }
         return JingleStanzas.acknowledge(iq);
@@ -231,8 +258,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      */
     private void connect(SendingSession joining, Call call) {
         List<SendingSession> others = new ArrayList<>();
-        for (SendingSession s : senders.values()) {
-            if (s != joining && s.room() == joining.room() && s.state() == SessionState.ACTIVE) {
+        for (SendingSession s : table.senders(joining.room())) {
+            if (s != joining && s.state() == SessionState.ACTIVE) {
                 others.add(s);
             }
         }
@@ -240,7 +267,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             offer(other, joining.peer(), call);
             offer(joining, other.peer(), call);
         }
-        for (JID recorder : recorders.getOrDefault(joining.room(), Set.of())) {
+        for (JID recorder : receivers.recorders(joining.room())) {
             offer(joining, recorder, call);
         }
     }
@@ -250,12 +277,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void addRecorder(Room room, JID recorder) {
         Optional<Call> call = calls.activeCall(room);
-        if (call.isEmpty() || !recorders.computeIfAbsent(room, r -> new HashSet<>()).add(recorder)) {
+        if (call.isEmpty() || !receivers.addRecorder(room, recorder)) {
             return;
         }
         log.info("{}: calling recorder {}", room.jid(), recorder);
-        for (SendingSession s : new ArrayList<>(senders.values())) {
-            if (s.room() == room && s.state() == SessionState.ACTIVE) {
+        for (SendingSession s : table.senders(room)) {
+            if (s.state() == SessionState.ACTIVE) {
                 offer(s, recorder, call.get());
             }
         }
@@ -263,17 +290,11 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     @Override
     public void removeRecorder(Room room, JID recorder) {
-        Set<JID> set = recorders.get(room);
-        if (set == null || !set.remove(recorder)) {
+        if (!receivers.removeRecorder(room, recorder)) {
             return;
         }
-        if (set.isEmpty()) {
-            recorders.remove(room);
-        }
-        for (GatewaySession s : new ArrayList<>(sessions.values())) {
-            if (s.room() == room && s.peer().equals(recorder) && s.state() != SessionState.ENDED) {
-                end(s, Reason.SUCCESS, "recording stopped");
-            }
+        for (GatewaySession s : table.ofPeer(room, recorder)) {
+            end(s, Reason.SUCCESS, "recording stopped");
         }
     }
 
@@ -282,8 +303,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     }
 
     private void offer(SendingSession source, JID receiver, Call call, int attempt) {
-        if (declined.contains(new Declined(call.id(), receiver, source.peer())) || source.state() == SessionState.ENDED
-                || calls.activeCall(source.room()).orElse(null) != call) {
+        if (receivers.hasDeclined(call, receiver, source.peer()) || source.state() == SessionState.ENDED
+                || calls.activeCall(source.room()).orElse(null) != call || !receivers.receives(call, receiver)) {
             return;
         }
         Room room = source.room();
@@ -298,9 +319,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
         ForwardingOffer forwarding = negotiation.offerToReceiver(call.id(), source.negotiated(),
                 source.peer().toBareJID(), source.nick(), leg.localTransport());
-        ForwardingSession session = new ForwardingSession(new SessionKey(receiver, forwarding.sid()), room, leg, source,
+        ForwardingSession session = new ForwardingSession(new SessionKey(receiver, room.conferenceJid(), forwarding.sid()), room, leg, source,
                 forwarding);
-        register(session);
+        if (!table.add(session)) {
+            leg.close(); // a fresh sid: cannot happen, but never overwrite a session
+            return;
+        }
         send(JingleMessages.sessionInitiate(conference(room), smack(receiver), forwarding)).whenComplete((answer, failure) -> {
             if (session.state() == SessionState.ENDED) {
                 return;
@@ -324,7 +348,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     @Override
     public void secure(MediaLeg leg) {
-        GatewaySession session = byLeg.get(leg);
+        GatewaySession session = table.byLeg(leg).orElse(null);
         if (session == null || !session.moveTo(SessionState.ACTIVE)) {
             return;
         }
@@ -338,7 +362,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     @Override
     public void failed(MediaLeg leg, MediaLeg.Failure failure, String detail) {
-        GatewaySession session = byLeg.get(leg);
+        GatewaySession session = table.byLeg(leg).orElse(null);
         if (session == null || session.state() == SessionState.ENDED) {
             return;
         }
@@ -367,30 +391,19 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     @Override
     public void participantLeft(Call call, Participant participant, Departure departure) {
-        JID gone = participant.jid();
-        Reason own = departure == Departure.HUNG_UP ? Reason.SUCCESS : Reason.parseString(departure.jingleReason);
-        String text = departure == Departure.REMOVED ? "removed from the room" : null;
-        for (GatewaySession s : new ArrayList<>(sessions.values())) {
-            if (s.room() != call.room() || s.state() == SessionState.ENDED) {
-                continue;
-            }
-            if (s.peer().equals(gone)) {
-                end(s, own, text);
-            } else if (s instanceof ForwardingSession f && f.source().peer().equals(gone)) {
-                end(f, Reason.GONE, null);
-            }
+        Reason own = Reason.parseString(departure.jingleReason);
+        // its own session, and every session carrying another's streams to it; ending its own
+        // session ends the sessions that carried its streams to the others (see close())
+        for (GatewaySession s : table.ofPeer(call.room(), participant.jid())) {
+            end(s, own, departure.text);
         }
     }
 
     @Override
     public void callEnded(Call call, EndReason reason) {
-        declined.removeIf(d -> d.callId().equals(call.id()));
-        Set<JID> gone = recorders.remove(call.room());
-        if (gone != null) {
-            for (GatewaySession s : new ArrayList<>(sessions.values())) {
-                if (s.room() == call.room() && gone.contains(s.peer()) && s.state() != SessionState.ENDED) {
-                    end(s, Reason.SUCCESS, "the call ended");
-                }
+        for (JID recorder : receivers.callEnded(call)) {
+            for (GatewaySession s : table.ofPeer(call.room(), recorder)) {
+                end(s, Reason.SUCCESS, "the call ended");
             }
         }
     }
@@ -398,30 +411,29 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     /** Every second: bandwidth estimates to senders, and senders that went silent leave. */
     public void tick() {
         long now = System.nanoTime();
-        for (SendingSession s : new ArrayList<>(senders.values())) {
+        for (SendingSession s : table.senders()) {
             if (s.state() != SessionState.ACTIVE) {
                 continue;
             }
-            if (now - s.leg().lastMediaNanos() > limits.mediaTimeout().toNanos()) {
-                log.info("{}: no media from {} for {} s", s.room().jid(), s.peer(), limits.mediaTimeout().toSeconds());
-                end(s, Reason.TIMEOUT, "no media");
-                calls.leave(s.room(), s.peer(), Departure.TIMED_OUT);
-            } else {
-                s.publisher().sendBandwidthEstimate(limits.rembBitrate());
+            try {
+                if (now - s.leg().lastMediaNanos() > limits.mediaTimeout().toNanos()) {
+                    log.info("{}: no media from {} for {} s", s.room().jid(), s.peer(), limits.mediaTimeout().toSeconds());
+                    end(s, Reason.TIMEOUT, "no media");
+                    calls.leave(s.room(), s.peer(), Departure.TIMED_OUT);
+                } else {
+                    s.publisher().sendBandwidthEstimate(limits.rembBitrate());
+                }
+            } catch (RuntimeException e) {
+                log.error("{}: housekeeping of {}'s session failed", s.room().jid(), s.peer(), e);
             }
         }
     }
 
     public int sessionCount() {
-        return sessions.size();
+        return table.size();
     }
 
     // --- internals ---
-
-    private void register(GatewaySession session) {
-        sessions.put(session.key(), session);
-        byLeg.put(session.leg(), session);
-    }
 
     /** Ends a session with session-terminate and the reason. */
     private void end(GatewaySession session, Reason reason, String text) {
@@ -432,14 +444,20 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         close(session);
     }
 
-    /** Forgets a session and frees its media, without telling the peer. */
+    /**
+     * Forgets a session and frees its media, without telling the peer. A member's own session takes
+     * the sessions that carried its streams with it: they end with {@code <gone/>}.
+     */
     private void close(GatewaySession session) {
-        session.moveTo(SessionState.ENDED);
-        sessions.remove(session.key());
-        byLeg.remove(session.leg());
+        if (!session.moveTo(SessionState.ENDED)) {
+            return;
+        }
+        table.remove(session);
         if (session instanceof SendingSession s) {
-            senders.remove(s.peer(), s);
             s.publisher().close();
+            for (ForwardingSession f : table.carrying(s)) {
+                end(f, Reason.GONE, null);
+            }
         } else if (session instanceof ForwardingSession f && f.subscription() != null) {
             f.subscription().close();
         }

@@ -2,5 +2,13 @@ package org.chorus.jingle;
 
 import org.xmpp.packet.JID;
 
-/** A Jingle session as its peer names it: the peer's full JID and the sid (sids are only unique per peer). */
-public record SessionKey(JID peer, String sid) {}
+/**
+ * A Jingle session as its two ends name it: the member's full JID, the conference JID, and the sid.
+ * A sid is unique between one member and one conference, in both directions (XEP-0166): the
+ * gateway's own sids and the member's share one space.
+ */
+public record SessionKey(JID peer, JID conference, String sid) {
+    public SessionKey {
+        conference = conference.asBareJID();
+    }
+}

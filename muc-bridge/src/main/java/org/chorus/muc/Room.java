@@ -32,6 +32,7 @@ public final class Room {
     private boolean unsuitableNoticePosted;
     private final Map<String, Element> presenceExtensions = new LinkedHashMap<>();
     private int nickAttempt;
+    private java.util.concurrent.ScheduledFuture<?> joinTimer;
 
     Room(JID jid, JID conferenceJid, JID occupantAddress, boolean configured, String nick) {
         this.jid = jid;
@@ -104,6 +105,9 @@ public final class Room {
         if (!state.canMoveTo(target)) {
             throw new IllegalStateException(jid + ": room cannot go from " + state + " to " + target);
         }
+        if (state == RoomState.JOINING && target != RoomState.JOINING) {
+            cancelJoinTimer();
+        }
         state = target;
     }
 
@@ -120,6 +124,19 @@ public final class Room {
 
     int nextNickAttempt() {
         return ++nickAttempt;
+    }
+
+    /** The timer that gives up on an unanswered join; replaces (and cancels) an earlier one. */
+    void joinTimer(java.util.concurrent.ScheduledFuture<?> timer) {
+        cancelJoinTimer();
+        joinTimer = timer;
+    }
+
+    void cancelJoinTimer() {
+        if (joinTimer != null) {
+            joinTimer.cancel(false);
+            joinTimer = null;
+        }
     }
 
     void resetNickAttempts() {
@@ -151,6 +168,14 @@ public final class Room {
             affiliations.remove(bareJid.asBareJID());
         } else {
             affiliations.put(bareJid.asBareJID(), affiliation);
+        }
+    }
+
+    /** Replaces every entry with this affiliation by the room's current list of it. */
+    void replaceAffiliationList(Affiliation affiliation, java.util.Set<JID> bareJids) {
+        affiliations.values().removeIf(a -> a == affiliation);
+        for (JID jid : bareJids) {
+            affiliations.put(jid.asBareJID(), affiliation);
         }
     }
 

@@ -34,7 +34,6 @@ import org.xmpp.packet.Presence;
  */
 public final class RoomRegistry {
     private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
-    private static final List<Affiliation> LISTED = List.of(Affiliation.OWNER, Affiliation.ADMIN, Affiliation.MEMBER);
 
     private final ConferenceJids jids;
     private final StanzaSink sink;
@@ -44,6 +43,10 @@ public final class RoomRegistry {
     private final Duration retryDelay;
     private final RoomListener listener;
     private final Map<JID, Room> rooms = new LinkedHashMap<>();
+    private final AffiliationLists affiliations;
+    private final OccupantChanges occupantChanges;
+    private final RoomMessages messages;
+    private RoomAdmission admission;
     private boolean connected;
 
     public RoomRegistry(ConferenceJids jids, StanzaSink sink, IqTracker iq, ScheduledExecutorService signalling,
@@ -55,6 +58,11 @@ public final class RoomRegistry {
         this.baseNick = nick;
         this.retryDelay = retryDelay;
         this.listener = listener;
+        this.affiliations = new AffiliationLists(iq);
+        this.occupantChanges = new OccupantChanges(listener);
+        this.messages = new RoomMessages(iq, listener, affiliations);
+        this.admission = new RoomAdmission(jids.mucService(), RoomAdmission.Settings.DEFAULT, r -> false,
+                java.time.Clock.systemUTC());
     }
 
     public Optional<Room> room(JID roomJid) {
@@ -83,13 +91,40 @@ public final class RoomRegistry {
         }
     }
 
-    /**
-     * Binds a room (a member called it, or posted a propose in it) and completes once its state has
-     * settled: {@link RoomState#JOINED}, {@link RoomState#MISSING}, {@link RoomState#REFUSED} or
-     * {@link RoomState#OFFLINE}.
-     */
+    /** Which rooms may be bound, and for how long those bound on demand stay (PROTOCOL.md §3). */
+    public void admission(RoomAdmission admission) {
+        this.admission = admission;
+    }
+
+    /** Whether rooms of this JID's service may be bound at all. */
+    public boolean serves(JID roomJid) {
+        return admission.serves(roomJid);
+    }
+
+    /** {@link #bind(JID, JID)} on the gateway's own behalf. */
     public CompletableFuture<Room> bind(JID roomJid) {
-        Room room = rooms.computeIfAbsent(roomJid.asBareJID(), r -> newRoom(r, false));
+        return bind(roomJid, null);
+    }
+
+    /**
+     * Binds a room (a member called it, or ran a command on it) and completes once its state has
+     * settled: {@link RoomState#JOINED}, {@link RoomState#MISSING}, {@link RoomState#REFUSED} or
+     * {@link RoomState#OFFLINE}. Completes exceptionally with {@link BindRefused} when the room's
+     * service is not served, or the gateway or the requester has bound too many rooms on demand.
+     *
+     * @param requester who asked (its bare JID counts against the per-user limit), or null
+     */
+    public CompletableFuture<Room> bind(JID roomJid, JID requester) {
+        Room room = rooms.get(roomJid.asBareJID());
+        if (room == null) {
+            BindRefused refused = admission.refusal(roomJid, requester, idle -> release(idle, "to make way for another"));
+            if (refused != null) {
+                return CompletableFuture.failedFuture(refused);
+            }
+            room = newRoom(roomJid.asBareJID(), false);
+            rooms.put(room.jid(), room);
+            admission.bound(room, requester);
+        }
         if (room.state() == RoomState.JOINED || room.state() == RoomState.LEFT
                 || (!connected && !room.state().settling())) {
             return CompletableFuture.completedFuture(room);
@@ -104,14 +139,51 @@ public final class RoomRegistry {
     }
 
     /**
-     * The configuration of a room, bound or not, without joining it: empty when the room does not exist.
+     * A room bound on demand served no call (the caller was refused): leave it at the next sweep,
+     * unless a call has started there by then. Configured rooms stay.
+     */
+    public void releaseSoon(Room room) {
+        admission.releaseSoon(room);
+    }
+
+    /** Leaves the rooms bound on demand that have been without a call for too long. Periodic. */
+    public void sweep() {
+        for (Room room : admission.expired()) {
+            release(room, "after " + admission.settings().idle().toSeconds() + " s without a call");
+        }
+    }
+
+    private void release(Room room, String why) {
+        log.info("{}: leaving, {}", room.jid(), why);
+        if (room.state() == RoomState.JOINED || room.state() == RoomState.JOINING) {
+            sendLeave(room);
+        }
+        if (room.state() != RoomState.LEFT) {
+            room.moveTo(RoomState.LEFT);
+        }
+        room.settleWaiters();
+        forget(room);
+    }
+
+    /** A room that is not configured and is not (or no longer) in use is forgotten. */
+    private void forget(Room room) {
+        admission.forget(room);
+        rooms.remove(room.jid(), room);
+    }
+
+    /**
+     * The configuration of a room, bound or not, without joining it: empty when the room does not
+     * exist, or its service is not served (which is then never asked).
      */
     public CompletableFuture<Optional<RoomConfig>> lookUp(JID roomJid) {
+        if (!serves(roomJid)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
         Room bound = rooms.get(roomJid.asBareJID());
         if (bound != null && bound.state() == RoomState.JOINED && bound.config() != null) {
             return CompletableFuture.completedFuture(Optional.of(bound.config()));
         }
-        return iq.request(discoInfo(roomJid, new JID(null, jids.gatewayDomain(), null))).thenApply(answer -> {
+        return iq.request(RoomStanzas.discoInfo(roomJid, new JID(null, jids.gatewayDomain(), null))).thenApply(answer -> {
             if (answer.getType() == IQ.Type.result) {
                 return Optional.of(RoomConfig.fromDiscoInfo(answer.getChildElement()));
             }
@@ -155,11 +227,7 @@ public final class RoomRegistry {
     public void presenceExtension(Room room, String name, Element extension) {
         room.presenceExtension(name, extension == null ? null : extension.createCopy());
         if (room.state() == RoomState.JOINED) {
-            Presence update = new Presence();
-            update.setFrom(room.occupantAddress());
-            update.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
-            room.presenceExtensions().forEach(e -> update.getElement().add(e.createCopy()));
-            sink.send(update);
+            sink.send(RoomStanzas.presence(room));
         }
     }
 
@@ -196,11 +264,7 @@ public final class RoomRegistry {
     public void leaveAll() {
         for (Room room : rooms.values()) {
             if (room.state() == RoomState.JOINED || room.state() == RoomState.JOINING) {
-                Presence leave = new Presence(Presence.Type.unavailable);
-                leave.setFrom(room.occupantAddress());
-                leave.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
-                leave.setStatus("Chorus is shutting down");
-                sink.send(leave);
+                sink.send(RoomStanzas.leave(room, "Chorus is shutting down"));
             }
             if (room.state() != RoomState.LEFT) {
                 room.moveTo(RoomState.LEFT);
@@ -244,24 +308,7 @@ public final class RoomRegistry {
         if (room.state() != RoomState.JOINED || message.getType() == Message.Type.error) {
             return true;
         }
-        Element x = message.getElement().element(QName.get("x", Namespaces.MUC_USER));
-        if (x != null) {
-            for (Element status : x.elements("status")) {
-                int code = parseCode(status.attributeValue("code"));
-                if (MucStatus.signalsConfigChange(code)) {
-                    refreshConfig(room);
-                    break;
-                }
-            }
-        }
-        String nick = message.getFrom().getResource();
-        if (message.getType() == Message.Type.groupchat && nick != null) {
-            if (nick.equals(room.nick())) {
-                listener.ownMessageEcho(room, message);
-            } else {
-                room.occupant(nick).ifPresent(o -> listener.messageFromOccupant(room, o, message));
-            }
-        }
+        messages.handle(room, message);
         return true;
     }
 
@@ -275,7 +322,7 @@ public final class RoomRegistry {
 
     private void startProbe(Room room) {
         room.moveTo(RoomState.PROBING);
-        iq.request(discoInfo(room.jid(), room.occupantAddress())).whenComplete((answer, failure) -> {
+        iq.request(RoomStanzas.discoInfo(room.jid(), room.occupantAddress())).whenComplete((answer, failure) -> {
             if (room.state() != RoomState.PROBING) {
                 return;
             }
@@ -297,16 +344,17 @@ public final class RoomRegistry {
         room.moveTo(RoomState.JOINING);
         room.startArriving();
         sendJoin(room);
+        // a MUC that never answers must not keep the room, and every call waiting for it, joining forever
+        room.joinTimer(signalling.schedule(() -> {
+            if (room.state() == RoomState.JOINING) {
+                sendLeave(room);
+                refused(room, "no answer to the join within " + admission.settings().joinTimeout().toMillis() + " ms");
+            }
+        }, admission.settings().joinTimeout().toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void sendJoin(Room room) {
-        Presence join = new Presence();
-        join.setFrom(room.occupantAddress());
-        join.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
-        Element x = join.addChildElement("x", Namespaces.MUC);
-        x.addElement("history").addAttribute("maxstanzas", "0");
-        room.presenceExtensions().forEach(e -> join.getElement().add(e.createCopy()));
-        sink.send(join);
+        sink.send(RoomStanzas.join(room));
     }
 
     private void whileJoining(Room room, MucPresence p, Presence presence) {
@@ -340,7 +388,7 @@ public final class RoomRegistry {
         room.moveTo(RoomState.JOINED);
         log.info("{}: joined as '{}' with {} other occupant(s); members-only={}, non-anonymous={}", room.jid(),
                 room.nick(), room.occupants().size(), room.config().membersOnly(), room.config().nonAnonymous());
-        fetchAffiliations(room);
+        affiliations.fetch(room);
         for (Occupant previous : before.values()) {
             boolean stillHere = previous.realJid() != null
                     ? room.occupantByRealJid(previous.realJid()).isPresent()
@@ -386,33 +434,7 @@ public final class RoomRegistry {
             }
             return;
         }
-        Map<String, Occupant> occupants = room.occupantMap();
-        Occupant before = occupants.get(p.nick());
-        if (!p.available()) {
-            Occupant gone = occupants.remove(p.nick());
-            if (p.statusCodes().contains(MucStatus.NICK_CHANGED) && p.newNick() != null && gone != null) {
-                occupants.put(p.newNick(), new Occupant(p.newNick(), gone.realJid(), gone.affiliation(), gone.role()));
-                return;
-            }
-            if (p.realJid() != null) {
-                room.affiliation(p.realJid(), p.affiliation());
-            }
-            if (gone != null) {
-                LeaveReason reason = LeaveReason.fromStatus(p);
-                log.info("{}: {} left ({})", room.jid(), p.nick(), reason);
-                listener.occupantLeft(room, gone, reason);
-            }
-            return;
-        }
-        Occupant now = p.toOccupant();
-        occupants.put(p.nick(), now);
-        if (now.realJid() != null) {
-            room.affiliation(now.realJid(), now.affiliation());
-        }
-        if (before != null && before.affiliation().mayCall() && !now.affiliation().mayCall()) {
-            log.info("{}: {} lost membership ({} -> {})", room.jid(), p.nick(), before.affiliation(), now.affiliation());
-            listener.occupantLeft(room, before, LeaveReason.MEMBERSHIP_LOST);
-        }
+        occupantChanges.apply(room, p);
     }
 
     private void selfRemoved(Room room, MucPresence p, Presence presence) {
@@ -429,54 +451,8 @@ public final class RoomRegistry {
         }
     }
 
-    private void refreshConfig(Room room) {
-        iq.request(discoInfo(room.jid(), room.occupantAddress())).whenComplete((answer, failure) -> {
-            if (failure != null || answer.getType() != IQ.Type.result) {
-                log.warn("{}: could not read the changed configuration", room.jid());
-                return;
-            }
-            RoomConfig before = room.config();
-            RoomConfig now = RoomConfig.fromDiscoInfo(answer.getChildElement());
-            room.config(now);
-            if (!now.equals(before)) {
-                log.info("{}: configuration changed; members-only={}, non-anonymous={}", room.jid(), now.membersOnly(),
-                        now.nonAnonymous());
-                listener.configChanged(room, before);
-            }
-        });
-    }
-
-    private void fetchAffiliations(Room room) {
-        for (Affiliation affiliation : LISTED) {
-            IQ query = new IQ(IQ.Type.get);
-            query.setFrom(room.occupantAddress());
-            query.setTo(room.jid());
-            query.setChildElement("query", Namespaces.MUC_ADMIN).addElement("item")
-                    .addAttribute("affiliation", affiliation.toXmpp());
-            iq.request(query).whenComplete((answer, failure) -> {
-                if (failure != null || answer.getType() != IQ.Type.result || answer.getChildElement() == null) {
-                    log.debug("{}: no {} list", room.jid(), affiliation.toXmpp());
-                    return;
-                }
-                for (Element item : answer.getChildElement().elements("item")) {
-                    String jid = item.attributeValue("jid");
-                    if (jid != null) {
-                        try {
-                            room.affiliation(new JID(jid), Affiliation.fromXmpp(item.attributeValue("affiliation")));
-                        } catch (IllegalArgumentException e) {
-                            log.debug("{}: bad JID in affiliation list", room.jid());
-                        }
-                    }
-                }
-            });
-        }
-    }
-
     private void sendLeave(Room room) {
-        Presence leave = new Presence(Presence.Type.unavailable);
-        leave.setFrom(room.occupantAddress());
-        leave.setTo(new JID(room.jid().getNode(), room.jid().getDomain(), room.nick()));
-        sink.send(leave);
+        sink.send(RoomStanzas.leave(room, null));
     }
 
     private void missing(Room room) {
@@ -488,13 +464,18 @@ public final class RoomRegistry {
 
     private void refused(Room room, String why) {
         room.moveTo(RoomState.REFUSED);
-        log.warn("{}: {}{}", room.jid(), why, room.configured() ? "; trying again in " + retryDelay : "");
+        if (room.configured()) {
+            log.warn("{}: {}; trying again in {}", room.jid(), why, retryDelay);
+        } else {
+            log.info("{}: {}", room.jid(), why);
+        }
         room.settleWaiters();
         scheduleRetry(room);
     }
 
     private void scheduleRetry(Room room) {
         if (!room.configured()) {
+            forget(room); // the next call to it looks again
             return;
         }
         signalling.schedule(() -> {
@@ -502,22 +483,6 @@ public final class RoomRegistry {
                 startProbe(room);
             }
         }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static IQ discoInfo(JID to, JID from) {
-        IQ info = new IQ(IQ.Type.get);
-        info.setTo(to);
-        info.setFrom(from);
-        info.setChildElement("query", Namespaces.DISCO_INFO);
-        return info;
-    }
-
-    private static int parseCode(String code) {
-        try {
-            return code == null ? -1 : Integer.parseInt(code.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /** A room could not be looked at (not a missing room, which is an empty answer). */

@@ -185,9 +185,9 @@ class CallAuthorizerTest {
     void aRoomTheGatewayIsNotInIsForbidden() {
         muc.registry.onConnected();
         sink.expect(discoInfoGet(TEAM, muc.self(TEAM)), "disco#info");
-        muc.registry.bind(TEAM);
+        var bound = muc.registry.bind(TEAM);
         muc.tracker.answer(errorReply(sink.next(IQ.class), Condition.item_not_found));
-        Room room = muc.registry.room(TEAM).orElseThrow();
+        Room room = bound.join();
         assertThat(room.state()).isEqualTo(RoomState.MISSING);
 
         assertThat(authorizer.decide(room, ALICE, null)).isInstanceOf(CallDecision.Forbidden.class);

@@ -840,6 +840,39 @@ class CallManagerTest {
         }
 
         @Test
+        void aRoomThatStopsBeingMembersOnlyEndsItsCallWithEveryoneInIt() {
+            Room room = team();
+            Call call = startByJoining(room, "alice");
+            joinWithAccept(room, "bob");
+            events.events.clear();
+            sink.expect(org.xmpp.packet.IQ.class, iq -> true, "disco#info of the changed room");
+            muc.registry.onMessage(MucStanzas.roomStatus(TEAM, SELF, 104));
+            org.xmpp.packet.IQ changed = sink.next(org.xmpp.packet.IQ.class);
+            expectAnnouncement(room, "ended", "the end");
+            expectPresence(room, "presence without the call");
+            muc.tracker.answer(MucStanzas.discoInfoResult(changed, MucStanzas.OPEN));
+
+            assertThat(nextMessage().getChildElement("ended", N).attributeValue("reason")).isEqualTo("room-changed");
+            assertNoCallPresence(nextPresence());
+            assertThat(events.events).extracting(Object::getClass).containsExactly(Left.class, Left.class, Ended.class);
+            assertThat(((Left) events.events.get(0)).departure()).isEqualTo(Departure.ROOM_CHANGED);
+            assertThat(calls.activeCall(room)).isEmpty();
+            assertThat(call.state()).isEqualTo(CallState.ENDED);
+        }
+
+        @Test
+        void aConfigurationChangeThatKeepsTheRoomCallableKeepsTheCall() {
+            Room room = team();
+            Call call = startByJoining(room, "alice");
+
+            sink.expect(org.xmpp.packet.IQ.class, iq -> true, "disco#info of the changed room");
+            muc.registry.onMessage(MucStanzas.roomStatus(TEAM, SELF, 104));
+            muc.tracker.answer(MucStanzas.discoInfoResult(sink.next(org.xmpp.packet.IQ.class), CALLABLE));
+
+            assertThat(calls.activeCall(room)).contains(call);
+        }
+
+        @Test
         void anOccupantLeavingARoomWithoutACallChangesNothing() {
             Room room = team();
 

@@ -232,15 +232,44 @@ class RoomRegistryTest {
         }
 
         @Test
-        void aRoomBoundByACallIsNotRetried() {
+        void aRoomBoundByACallIsNotRetriedButForgotten() {
             registry.onConnected();
             sink.expect(discoInfoGet(TEAM, SELF), "disco#info");
-            registry.bind(TEAM);
+            CompletableFuture<Room> bound = registry.bind(TEAM);
             muc.tracker.answer(errorReply(sink.next(IQ.class), Condition.item_not_found));
 
             clock.advance(Duration.ofMinutes(10));
 
-            assertThat(team().state()).isEqualTo(RoomState.MISSING);
+            assertThat(bound.join().state()).isEqualTo(RoomState.MISSING);
+            assertThat(registry.room(TEAM)).isEmpty();
+            assertThat(clock.pending()).isZero();
+        }
+
+        @Test
+        void aJoinThatGetsNoAnswerFailsAfterTheRequestTimeoutAndSettlesItsCallers() {
+            registry.onConnected();
+            sink.expect(discoInfoGet(TEAM, SELF), "disco#info");
+            CompletableFuture<Room> bound = registry.bind(TEAM);
+            answerProbeAndExpectJoin(sink.next(IQ.class), CALLABLE);
+            clock.advance(Duration.ofSeconds(9));
+            assertThat(bound).isNotDone();
+
+            sink.expect(leave(TEAM_CALL, SELF), "unavailable presence, in case the join lands later");
+            clock.advance(Duration.ofSeconds(1));
+
+            assertThat(bound.join().state()).isEqualTo(RoomState.REFUSED);
+            assertThat(registry.room(TEAM)).isEmpty();
+        }
+
+        @Test
+        void aJoinThatCompletesCancelsItsTimer() {
+            registry.bindConfigured(List.of(TEAM));
+            sink.expect(discoInfoGet(TEAM, SELF), "disco#info");
+            registry.onConnected();
+            answerProbeAndExpectJoin(sink.next(IQ.class), CALLABLE);
+            muc.completeJoin(TEAM, "Call");
+
+            assertThat(team().state()).isEqualTo(RoomState.JOINED);
             assertThat(clock.pending()).isZero();
         }
 
@@ -716,6 +745,7 @@ class RoomRegistryTest {
             sink.expect(discoInfoGet(ops, new JID("av.example.org/ops")), "disco#info to ops");
             registry.bind(ops);
             muc.tracker.answer(errorReply(sink.next(IQ.class), Condition.item_not_found));
+            assertThat(registry.room(ops)).as("a missing room that was not configured is forgotten").isEmpty();
             sink.expect(leave(TEAM_CALL, SELF), "unavailable presence to team");
 
             registry.leaveAll();
@@ -723,7 +753,6 @@ class RoomRegistryTest {
             Presence leave = sink.next(Presence.class);
             assertThat(leave.getType()).isEqualTo(Presence.Type.unavailable);
             assertThat(team.state()).isEqualTo(RoomState.LEFT);
-            assertThat(registry.room(ops).orElseThrow().state()).isEqualTo(RoomState.LEFT);
 
             // a left room stays left: neither a reconnect nor a call brings it back
             registry.onConnected();
