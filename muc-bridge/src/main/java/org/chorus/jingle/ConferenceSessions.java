@@ -85,6 +85,10 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         } catch (MalformedJingleException e) {
             return Stanzas.error(iq, Condition.bad_request, e.getMessage());
         }
+        int offeredCandidates = CandidateLimit.count(offer);
+        if (offeredCandidates > CandidateLimit.MAX) {
+            return CandidateLimit.refusal(iq);
+        }
         JID member = iq.getFrom();
         String sid = jingle.getSID();
         SessionKey key = new SessionKey(member, room.conferenceJid(), sid);
@@ -123,6 +127,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         leg.remote(negotiated.remoteTransport());
         Publisher publisher = new Publisher(plane, leg, negotiated);
         SendingSession session = new SendingSession(key, room, leg, negotiated, publisher, occupant.nick());
+        session.admitCandidates(offeredCandidates);
         table.add(session);
         // PROTOCOL.md §11: the IQ result and session-accept go out before the member is called back
         signalling.execute(() -> accept(session));
@@ -197,7 +202,11 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     }
 
     private IQ transportInfo(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
-        for (TransportUpdate update : JingleConverter.readTransportInfo(jingle)) {
+        List<TransportUpdate> updates = JingleConverter.readTransportInfo(jingle);
+        if (!session.admitCandidates(CandidateLimit.count(updates))) {
+            return CandidateLimit.refusal(iq);
+        }
+        for (TransportUpdate update : updates) {
             for (Candidate c : update.transport().candidates()) {
                 if (!session.leg().addRemoteCandidate(c)) {
                     log.debug("{}: ignored candidate {}:{} ({})", session.sid(), c.ip(), c.port(), c.protocol());
@@ -216,6 +225,9 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return error;
         }
         SessionDescription answer = JingleConverter.readSession(jingle);
+        if (!f.admitCandidates(CandidateLimit.count(answer))) {
+            return CandidateLimit.refusal(iq);
+        }
         NegotiationResult<ReceiverMapping> result = negotiation.receiverAccepted(f.offer(), answer);
         if (result instanceof NegotiationResult.Failure<ReceiverMapping> failure) {
             signalling.execute(() -> end(f, failure.reason().terminateReason().orElse(Reason.FAILED_APPLICATION),

@@ -10,6 +10,7 @@ public abstract sealed class GatewaySession permits SendingSession, ForwardingSe
     private final Room room;
     private final MediaLeg leg;
     private SessionState state;
+    private int remoteCandidates;
 
     GatewaySession(SessionKey key, Room room, MediaLeg leg, SessionState initial) {
         this.key = key;
@@ -41,6 +42,18 @@ public abstract sealed class GatewaySession permits SendingSession, ForwardingSe
 
     public SessionState state() {
         return state;
+    }
+
+    /**
+     * Counts {@code n} more candidates from the peer; false, and nothing counted, when that would pass
+     * {@link CandidateLimit#MAX}.
+     */
+    boolean admitCandidates(int n) {
+        if (n > CandidateLimit.MAX - remoteCandidates) {
+            return false;
+        }
+        remoteCandidates += n;
+        return true;
     }
 
     /** Moves on; false (and no change) when the move is not legal, e.g. ending twice. */

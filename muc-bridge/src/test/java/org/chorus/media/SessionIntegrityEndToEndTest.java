@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.chorus.gateway.GatewayTestAccess;
+import org.chorus.jingle.Candidate;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.IceTransport;
@@ -209,6 +210,30 @@ class SessionIntegrityEndToEndTest {
         assertThatThrownBy(() -> xavier.client.join(full.conference, LocalStreams.audioOnly()))
                 .isInstanceOfSatisfying(ConferenceException.class,
                         e -> assertThat(e.condition()).contains(StanzaError.Condition.resource_constraint));
+    }
+
+    @Test
+    void aFloodOfTrickledCandidatesIsRefusedAndTheSessionGoesOn() throws Exception {
+        gateway(Map.of());
+        TestRoom room = room("trickle", "alice");
+        MediaParticipant alice = room.member(0);
+        SendingSession call = alice.join(room.conference);
+        List<Candidate> many = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(Candidate.udpHost("f" + i, 1, 2130706431L - i, "127.0.0.1", 40000 + i, 0, "c" + i));
+        }
+        IceTransport trickle = new IceTransport(null, null, null, false, many, false);
+
+        IQ first = alice.xmpp.sendIqAndWait(JingleMessages.transportInfo(alice.xmpp.jid(), room.conference, call.sid(),
+                "audio", trickle));
+        IQ second = alice.xmpp.sendIqAndWait(JingleMessages.transportInfo(alice.xmpp.jid(), room.conference, call.sid(),
+                "audio", trickle));
+
+        assertThat(first.getType()).isEqualTo(IQ.Type.result);
+        assertThat(second.getType()).isEqualTo(IQ.Type.error);
+        assertThat(second.getError().getCondition()).isEqualTo(StanzaError.Condition.bad_request);
+        assertThat(second.getError().getDescriptiveText()).contains("max-candidates: 64");
+        assertThat(call.endReason()).isEmpty();
     }
 
     // --- helpers ---
