@@ -179,6 +179,10 @@ public final class Room {
         }
     }
 
+    int waiters() {
+        return waiters.size();
+    }
+
     void addWaiter(CompletableFuture<Room> waiter) {
         waiters.add(waiter);
     }

@@ -35,6 +35,9 @@ import org.xmpp.packet.Presence;
 public final class RoomRegistry {
     private static final Logger log = LoggerFactory.getLogger(RoomRegistry.class);
 
+    /** Requests that may wait for one room to be joined; more are refused at once. */
+    static final int MAX_WAITERS = 256;
+
     private final ConferenceJids jids;
     private final StanzaSink sink;
     private final IqTracker iq;
@@ -128,6 +131,10 @@ public final class RoomRegistry {
         if (room.state() == RoomState.JOINED || room.state() == RoomState.LEFT
                 || (!connected && !room.state().settling())) {
             return CompletableFuture.completedFuture(room);
+        }
+        if (room.waiters() >= MAX_WAITERS) {
+            return CompletableFuture.failedFuture(new BindRefused(PacketError.Condition.resource_constraint,
+                    "too many requests are waiting for " + room.jid() + " to be joined"));
         }
         CompletableFuture<Room> waiter = new CompletableFuture<>();
         room.addWaiter(waiter);

@@ -169,6 +169,15 @@ class RoomAdmissionTest {
     }
 
     @Test
+    void onlySoManyRequestsWaitForOneRoom() {
+        sink.expect(discoInfoGet(room("a"), muc.self(room("a"))), "one disco#info for all of them");
+        for (int i = 0; i < RoomRegistry.MAX_WAITERS; i++) {
+            assertThat(registry.bind(room("a"), new JID("m" + i + "@example.org/x"))).isNotDone();
+        }
+        assertThat(refusal(registry.bind(room("a"), STRANGER))).isEqualTo(Condition.resource_constraint);
+    }
+
+    @Test
     void configuredRoomsAreNeitherCountedNorSwept() {
         registry.bindConfigured(List.of(room("x")));
         Room configured = registry.room(room("x")).orElseThrow();
