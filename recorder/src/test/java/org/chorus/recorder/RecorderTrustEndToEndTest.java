@@ -147,8 +147,9 @@ class RecorderTrustEndToEndTest {
                 sampler.join();
                 client.close();
             }
+            assertThat(most.get()).as("the recorder's UDP sockets (%d before); the stranger got %s", baseline, outcomes)
+                    .isEqualTo(baseline);
             assertThat(outcomes).as("what the stranger got").allMatch(o -> o.contains("forbidden"));
-            assertThat(most.get()).as("the recorder's UDP sockets (%d before)", baseline).isEqualTo(baseline);
         }
     }
 
