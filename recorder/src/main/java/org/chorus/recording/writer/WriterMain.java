@@ -153,6 +153,13 @@ public final class WriterMain {
             } catch (IOException e) {
                 LOG.warn("Reading from the recorder failed ({}); finishing the files", e.getMessage());
                 return finish();
+            } catch (java.io.UncheckedIOException e) {
+                // the output gave up as a whole (the grid's encoder or sink failed): nothing more gets written
+                LOG.error("The output failed for good: {}", e.getMessage());
+                reply(WriterProtocol.FAILED + " " + e.getMessage());
+                state = State.DONE;
+                output.abort();
+                return WriterExit.OUTPUT_FAILED;
             } catch (RuntimeException e) {
                 if (writeErrors.record(System.nanoTime())) {
                     LOG.error("Giving up after {} write errors within {} s: {}", WriteErrors.LIMIT,
