@@ -25,7 +25,7 @@ import org.jxmpp.jid.Jid;
  * Pure: no I/O, no clock.
  */
 final class RecorderPolicy {
-    static final String NO_ACCEPT_FROM = "this recorder takes no requests until its accept-from is set "
+    static final String NO_ACCEPT_FROM = "this recorder takes no requests: accept-from must be set "
             + "(the gateways' domains or bare JIDs)";
     static final String NOT_ACCEPTED = "not in this recorder's accept-from";
 

@@ -138,8 +138,10 @@ class RecorderRobustnessEndToEndTest {
             RecorderProcess recorder = rig.recorder("rec1", Map.of("accept-from", "[ \"" + server.domain() + "\" ]",
                     "gateway-timeout", "5s"));
             // the gateway asks for a recording, then is never heard of again: no call, no stop
-            IQ accepted = gateway.sendIqAndWait(RecorderTrustEndToEndTest.start(recorder, "orphan1",
-                    rig.room + "@" + server.mucDomain()));
+            JibriIq start = RecorderTrustEndToEndTest.start(recorder, "orphan1", rig.room + "@" + server.mucDomain());
+            // the statuses go to the conference JID; this stand-in gateway is a client, reached at its full JID
+            start.setAppData("{\"chorus\":{\"conference\":\"" + gateway.jid() + "\"}}");
+            IQ accepted = gateway.sendIqAndWait(start);
             assertThat(accepted.getType()).as(accepted.toXML().toString()).isEqualTo(IQ.Type.result);
             Path folder = rig.folder("orphan1");
             await("the orphaned recording is finalized").atMost(PATIENCE)

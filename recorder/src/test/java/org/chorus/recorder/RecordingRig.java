@@ -77,6 +77,7 @@ final class RecordingRig implements AutoCloseable {
         room2 = twoRooms ? room + "b" : null;
         if (twoRooms) {
             alice.createMembersOnlyRoom(room2, "alice", List.of(bob.bareJid()));
+            bob.joinRoom(room2, "bob");
         }
         // the brewery exists before the gateway joins it (as Jitsi deployments create it)
         XmppTestClient keeper = XmppTestClient.connectNewUser(server, "brewmaster");
