@@ -22,6 +22,7 @@ import org.chorus.conference.JingleIqHandler;
 import org.chorus.command.AdHocCommands;
 import org.chorus.disco.CommandCatalog;
 import org.chorus.recording.Brewery;
+import org.chorus.recording.StreamHosts;
 import org.chorus.recording.JibriIqHandler;
 import org.chorus.recording.RecordCommand;
 import org.chorus.recording.RecorderPool;
@@ -91,19 +92,25 @@ public final class Gateway implements ConnectionListener {
         CommandCatalog commands = new CommandCatalog();
         RecorderPool recorders = new RecorderPool();
         GatewayConfig.Recording rec = config.recording();
+        boolean trusted = !rec.recorders().isEmpty();
         this.recordings = new RecordingManager(recorders, tracker, rooms, callManager, new RecorderCallsGate(),
-                signalling, new RecordingManager.Settings(rec.pendingTimeout(), rec.maxAttempts(), rec.stopTimeout()));
+                signalling, new RecordingManager.Settings(rec.pendingTimeout(), rec.maxAttempts(), rec.stopTimeout(),
+                        trusted));
         callManager.addListener(recordings);
-        this.brewery = rec.brewery() == null ? null
+        if (rec.brewery() != null && !trusted) {
+            log.warn("Recording is refused: {} (name the recorders' domains or bare JIDs)", RecordingManager.NOT_SET_UP);
+        }
+        this.brewery = rec.brewery() == null || !trusted ? null
                 : new Brewery(new JID(rec.brewery()), config.nick(), new JID(null, config.domain(), "brewery"),
-                        connection, recorders, recordings::recorderGone, signalling,
-                        java.util.Set.copyOf(rec.recorders()));
+                        connection, tracker::request, recorders, recordings::recorderGone, signalling,
+                        config.missingRoomRetry(), java.util.Set.copyOf(rec.recorders()));
+        StreamHosts streamHosts = StreamHosts.of(rec.streamHosts());
         AdHocCommands adHoc = new AdHocCommands(jids, rooms, commands)
-                .register(new RecordCommand(recordings, rec.defaultLayout()));
+                .register(new RecordCommand(recordings, rec.defaultLayout(), streamHosts));
         this.router = new StanzaRouter(connection, tracker, rooms)
                 .otherPresence(p -> brewery != null && brewery.onPresence(p))
                 .handle(Namespaces.COMMANDS, adHoc)
-                .handle(Namespaces.JIBRI, new JibriIqHandler(jids, rooms, recordings, rec.defaultLayout()))
+                .handle(Namespaces.JIBRI, new JibriIqHandler(jids, rooms, recordings, rec.defaultLayout(), streamHosts))
                 .handle(Namespaces.DISCO_INFO, new DiscoInfoHandler(jids, rooms, calls))
                 .handle(Namespaces.DISCO_ITEMS, new DiscoItemsHandler(jids, rooms, calls, commands))
                 .handle(Namespaces.PING, PingVersionHandlers.ping())

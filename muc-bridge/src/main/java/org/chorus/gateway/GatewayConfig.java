@@ -57,10 +57,11 @@ public record GatewayConfig(
      * @param maxAttempts    how many recorders one recording tries
      * @param stopTimeout    how long a stop waits for the recorder's final status
      * @param defaultLayout  {@code tracks} or {@code grid}, for requests that name none
-     * @param recorders      the recorders' domains or bare JIDs; empty trusts every brewery occupant
+     * @param recorders      the recorders' domains or bare JIDs; empty refuses every recording
+     * @param streamHosts    the hosts a stream_url may name; empty allows any public host
      */
     public record Recording(String brewery, Duration pendingTimeout, int maxAttempts, Duration stopTimeout,
-            String defaultLayout, List<String> recorders) {}
+            String defaultLayout, List<String> recorders, List<String> streamHosts) {}
 
     public static GatewayConfig from(Config c) {
         String secret = c.getString("xmpp.secret");
@@ -155,7 +156,8 @@ public record GatewayConfig(
         }
         return new Recording(brewery.isEmpty() ? null : brewery, c.getDuration("recording.pending-timeout"),
                 positive(c, "recording.max-attempts"), c.getDuration("recording.stop-timeout"), layout,
-                List.copyOf(c.getStringList("recording.recorders")));
+                List.copyOf(c.getStringList("recording.recorders")),
+                List.copyOf(c.getStringList("recording.stream-hosts")));
     }
 
     private static int positive(Config c, String key) {

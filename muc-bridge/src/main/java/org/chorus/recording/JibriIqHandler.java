@@ -20,12 +20,14 @@ public final class JibriIqHandler implements IqHandler {
     private final RoomLookup lookup;
     private final RecordingManager recordings;
     private final String defaultLayout;
+    private final StreamHosts streamHosts;
 
     public JibriIqHandler(org.chorus.conference.ConferenceJids jids, org.chorus.muc.RoomRegistry rooms,
-            RecordingManager recordings, String defaultLayout) {
+            RecordingManager recordings, String defaultLayout, StreamHosts streamHosts) {
         this.lookup = new RoomLookup(jids, rooms);
         this.recordings = recordings;
         this.defaultLayout = defaultLayout;
+        this.streamHosts = streamHosts;
     }
 
     @Override
@@ -47,11 +49,14 @@ public final class JibriIqHandler implements IqHandler {
             return found.error();
         }
         Optional<RecordingManager.Refusal> refusal;
+        // the session a stop ends: the answer names it (docs/protocol.md), though the room no longer has it
+        Optional<String> stoppedSession = "stop".equals(action) ? recordings.sessionOf(found.room()) : Optional.empty();
         if ("start".equals(action)) {
             RecordingRequest request;
             try {
                 request = RecordingRequest.of(jibri.attributeValue(JibriIq.RECORDING_MODE), null,
                         jibri.attributeValue(JibriIq.STREAM_ID), iq.getFrom().asBareJID(), defaultLayout);
+                streamHosts.check(request);
             } catch (IllegalArgumentException e) {
                 // Jitsi's request names the URL streamid
                 return Stanzas.error(iq, Condition.bad_request, e.getMessage().replace("stream_url", "streamid"));
@@ -68,7 +73,8 @@ public final class JibriIqHandler implements IqHandler {
         IQ result = IQ.createResultIQ(iq);
         Element status = result.setChildElement("jibri", Namespaces.JIBRI);
         status.addAttribute(JibriIq.STATUS, "start".equals(action) ? "pending" : "off");
-        recordings.sessionOf(found.room()).ifPresent(id -> status.addAttribute(JibriIq.SESSION_ID, id));
+        ("start".equals(action) ? recordings.sessionOf(found.room()) : stoppedSession)
+                .ifPresent(id -> status.addAttribute(JibriIq.SESSION_ID, id));
         return result;
     }
 }

@@ -19,10 +19,12 @@ public final class RecordCommand implements AdHocCommand {
 
     private final RecordingManager recordings;
     private final String defaultLayout;
+    private final StreamHosts streamHosts;
 
-    public RecordCommand(RecordingManager recordings, String defaultLayout) {
+    public RecordCommand(RecordingManager recordings, String defaultLayout, StreamHosts streamHosts) {
         this.recordings = recordings;
         this.defaultLayout = defaultLayout;
+        this.streamHosts = streamHosts;
     }
 
     @Override
@@ -59,6 +61,7 @@ public final class RecordCommand implements AdHocCommand {
                     request = RecordingRequest.of(form.value("recording_mode").orElse(null),
                             form.value("recording_layout").orElse(null), form.value("stream_url").orElse(null),
                             iq.getFrom().asBareJID(), defaultLayout);
+                    streamHosts.check(request);
                 } catch (IllegalArgumentException e) {
                     return Stanzas.error(iq, Condition.bad_request, e.getMessage());
                 }

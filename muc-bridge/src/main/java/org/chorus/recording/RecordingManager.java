@@ -42,8 +42,14 @@ public final class RecordingManager implements CallListener {
         void removeRecorder(Room room, JID recorder);
     }
 
-    /** Limits: how long a recorder may stay pending, how many recorders a recording tries. */
-    public record Settings(Duration pendingTimeout, int maxAttempts, Duration stopTimeout) {}
+    /**
+     * Limits: how long a recorder may stay pending, how many recorders a recording tries; and
+     * whether any recorder is trusted at all ({@code chorus.recording.recorders} is not empty).
+     */
+    public record Settings(Duration pendingTimeout, int maxAttempts, Duration stopTimeout, boolean recordersTrusted) {}
+
+    /** The answer to every start while no recorder is trusted. */
+    public static final String NOT_SET_UP = "recording is not set up: chorus.recording.recorders is empty";
 
     /** The outcome of a start or stop request: empty when accepted, else the error to answer. */
     public record Refusal(Condition condition, String text) {}
@@ -79,6 +85,9 @@ public final class RecordingManager implements CallListener {
 
     /** Starts recording the room's call; empty when accepted (the room hears of it at once). */
     public Optional<Refusal> start(Room room, RecordingRequest request) {
+        if (!settings.recordersTrusted()) {
+            return Optional.of(new Refusal(Condition.service_unavailable, NOT_SET_UP));
+        }
         Optional<Call> call = calls.activeCall(room);
         if (call.isEmpty()) {
             return Optional.of(new Refusal(Condition.unexpected_request, "there is no call to record in this room"));

@@ -95,6 +95,7 @@ class RecordingProtocolEndToEndTest {
     private void startGateway(String pendingTimeout) throws Exception {
         open.add(0, GatewayTestAccess.start(server, List.of(room), Map.of(
                 "chorus.recording.brewery", breweryRoom + "@" + server.mucDomain(),
+                "chorus.recording.recorders", List.of(server.domain()),
                 "chorus.recording.pending-timeout", pendingTimeout)));
         await("gateway in the room").atMost(Duration.ofSeconds(10)).until(() -> !gatewayPresence.isEmpty());
     }

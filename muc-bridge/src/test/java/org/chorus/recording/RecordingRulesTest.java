@@ -65,9 +65,12 @@ class RecordingRulesTest {
         java.util.List<JID> gone = new java.util.ArrayList<>();
         java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
+            java.util.List<org.xmpp.packet.Packet> sent = new java.util.ArrayList<>();
             Brewery brewery = new Brewery(new JID("brewery@conference.example.org"), "Call",
-                    new JID(null, "av.example.org", "brewery"), packet -> { }, pool, gone::add, timer,
-                    java.util.Set.of("recorders.example.org"));
+                    new JID(null, "av.example.org", "brewery"), sent::add, exists(), pool, gone::add, timer,
+                    java.time.Duration.ofMinutes(1), java.util.Set.of("recorders.example.org"));
+            brewery.join();
+            assertThat(sent).as("the join, once the room is known to exist").hasSize(1);
             brewery.onPresence(recorderPresence("r1", "rec-1@recorders.example.org/r", null));
             brewery.onPresence(recorderPresence("intruder", "mallory@example.org/x", null));
             assertThat(pool.all()).extracting(r -> r.realJid().toBareJID()).containsExactly("rec-1@recorders.example.org");
@@ -83,6 +86,75 @@ class RecordingRulesTest {
         } finally {
             timer.shutdownNow();
         }
+    }
+
+    @Test
+    void theGatewayNeverCreatesTheBrewery() {
+        java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            java.util.List<org.xmpp.packet.Packet> sent = new java.util.ArrayList<>();
+            Brewery missing = new Brewery(new JID("brewery@conference.example.org"), "Call",
+                    new JID(null, "av.example.org", "brewery"), sent::add,
+                    iq -> java.util.concurrent.CompletableFuture.completedFuture(
+                            org.chorus.xmpp.Stanzas.error(iq, org.xmpp.packet.PacketError.Condition.item_not_found, "no room")),
+                    new RecorderPool(), j -> { }, timer, java.time.Duration.ofMinutes(1),
+                    java.util.Set.of("recorders.example.org"));
+            missing.join();
+            assertThat(sent).as("nothing is sent to a room that does not exist").isEmpty();
+            assertThat(missing.state()).isEqualTo(Brewery.State.WAITING);
+
+            Brewery created = new Brewery(new JID("brewery@conference.example.org"), "Call",
+                    new JID(null, "av.example.org", "brewery"), sent::add, exists(), new RecorderPool(), j -> { },
+                    timer, java.time.Duration.ofMinutes(1), java.util.Set.of("recorders.example.org"));
+            created.join();
+            org.xmpp.packet.Presence self = new org.xmpp.packet.Presence();
+            self.setFrom(new JID("brewery@conference.example.org/Call"));
+            Element x = self.addChildElement("x", Namespaces.MUC_USER);
+            x.addElement("item").addAttribute("affiliation", "owner").addAttribute("role", "moderator");
+            x.addElement("status").addAttribute("code", "110");
+            x.addElement("status").addAttribute("code", "201");
+            created.onPresence(self);
+            assertThat(sent).hasSize(2);
+            assertThat(((org.xmpp.packet.Presence) sent.get(1)).getType()).as("a room our join created is left at once")
+                    .isEqualTo(org.xmpp.packet.Presence.Type.unavailable);
+            assertThat(created.state()).isEqualTo(Brewery.State.WAITING);
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
+    void streamsGoOnlyToPublicOrListedHosts() {
+        java.util.Map<String, String> dns = java.util.Map.of("live.example.com", "203.0.113.7",
+                "sneaky.example.com", "127.0.0.1", "inside.example.com", "10.0.0.8");
+        StreamHosts any = new StreamHosts(java.util.List.of(), host -> {
+            String a = dns.get(host);
+            if (a == null) {
+                return java.net.InetAddress.getAllByName(host); // literals only: nothing is looked up
+            }
+            return new java.net.InetAddress[] {java.net.InetAddress.getByName(a)};
+        });
+        any.check("rtmp://live.example.com/app/key");
+        any.check("rtmps://8.8.8.8:443/app/key");
+        any.check("rtmp://[2001:4860:4860::8888]/app/key");
+        for (String url : java.util.List.of("rtmp://sneaky.example.com/a", "rtmp://inside.example.com/a",
+                "rtmp://127.0.0.1/a", "rtmp://0.0.0.0/a", "rtmp://[::1]/a", "rtmp://[fd00::1]/a", "rtmp://100.64.0.1/a",
+                "rtmp://172.16.5.5/a", "rtmp://192.168.0.1/a", "rtmp://169.254.169.254/a", "rtmp://[fe80::1]/a",
+                "rtmp://255.255.255.255/a", "rtmp://[::ffff:127.0.0.1]/a", "rtmp:///nohost")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> any.check(url)).as(url)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream_url");
+        }
+        StreamHosts listed = new StreamHosts(java.util.List.of("127.0.0.1", "Live.Example.com"), host -> {
+            throw new AssertionError("a listed host is not looked up");
+        });
+        listed.check("rtmp://127.0.0.1:1935/live/x");
+        listed.check("rtmp://live.example.com/live/x");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> listed.check("rtmp://8.8.8.8/a"))
+                .hasMessageContaining("chorus.recording.stream-hosts");
+    }
+
+    private static Brewery.Requests exists() {
+        return iq -> java.util.concurrent.CompletableFuture.completedFuture(org.xmpp.packet.IQ.createResultIQ(iq));
     }
 
     private static org.xmpp.packet.Presence recorderPresence(String nick, String realJid, org.xmpp.packet.Presence.Type type) {

@@ -54,7 +54,9 @@ final class BreweryMembership {
             log.info("Joined the brewery {} as {} again", room, nick);
             return;
         }
-        MultiUserChat.MucCreateConfigFormHandle created = muc.createOrJoin(nick);
+        // the join presence itself carries the status: the gateway sees an idle, healthy recorder at once
+        MultiUserChat.MucCreateConfigFormHandle created = muc.createOrJoin(muc.getEnterConfigurationBuilder(nick)
+                .withPresence(p -> p.addExtension(status(busy, healthy))).requestNoHistory().build());
         if (created != null) {
             Form form = muc.getConfigurationForm();
             FillableForm fill = form.getFillableForm();
@@ -65,7 +67,9 @@ final class BreweryMembership {
             log.info("Created the brewery {} (non-anonymous)", room);
         }
         joined = true;
-        send(busy, healthy);
+        lastBusy = busy;
+        lastHealthy = healthy;
+        log.info("Status: {}, {}", busy ? "busy" : "idle", healthy ? "healthy" : "unhealthy");
         log.info("Joined the brewery {} as {}", room, nick);
     }
 

@@ -28,7 +28,8 @@ public record RecorderConfig(
         String javacppCacheDir,
         String bindAddress,
         boolean allowLoopback,
-        String writerMaxHeap) {
+        String writerMaxHeap,
+        Duration gatewayTimeout) {
 
     /** TLS on the client stream. */
     public enum Security { REQUIRED, IF_POSSIBLE, DISABLED }
@@ -75,7 +76,15 @@ public record RecorderConfig(
                 script.isEmpty() ? null : script, c.getDuration("finalize-timeout"), max,
                 c.getBytes("min-free-space"), c.getString("javacpp-cache-dir").trim(),
                 c.getString("media.bind-address").trim(), c.getBoolean("media.allow-loopback"),
-                c.getString("writer.max-heap").trim());
+                c.getString("writer.max-heap").trim(), positiveDuration(c, "gateway-timeout"));
+    }
+
+    private static Duration positiveDuration(Config c, String key) {
+        Duration d = c.getDuration(key);
+        if (d.isNegative() || d.isZero()) {
+            throw new ConfigException.BadValue(c.origin(), "chorus.recorder." + key, "must be positive");
+        }
+        return d;
     }
 
     private static String required(Config c, String key) {

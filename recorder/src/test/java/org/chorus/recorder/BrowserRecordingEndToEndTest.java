@@ -49,7 +49,8 @@ class BrowserRecordingEndToEndTest {
             room.grantOwnership(JidCreate.from(accounts.get(0).jid())); // the first browser records
             owner.createRoom("brewery", "keeper", form -> form.setAnswer("muc#roomconfig_whois", "anyone"));
             try (AutoCloseable gateway = GatewayTestAccess.start(server, List.of("browsers"),
-                    Map.of("chorus.recording.brewery", "brewery@" + server.mucDomain()));
+                    Map.of("chorus.recording.brewery", "brewery@" + server.mucDomain(),
+                            "chorus.recording.recorders", List.of(server.domain())));
                     RecorderProcess recorder = RecorderProcess.start(server, "brewery@" + server.mucDomain(), recordings,
                             "rec1", Map.of())) {
                 List<String> command = new ArrayList<>(List.of(node, "run-call.mjs",

@@ -19,9 +19,28 @@ final class RecorderProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
 
-    private RecorderProcess(Process process, Path log) {
+    private final ProsodyServer.Account account;
+    private final ProsodyServer server;
+
+    private RecorderProcess(Process process, Path log, ProsodyServer.Account account, ProsodyServer server) {
+        this.server = server;
         this.process = process;
         this.log = log;
+        this.account = account;
+    }
+
+    /** The recorder's XMPP account (its password is a secret the tests look for). */
+    ProsodyServer.Account account() {
+        return account;
+    }
+
+    ProsodyServer server() {
+        return server;
+    }
+
+    /** The recorder's full JID. */
+    String jid(ProsodyServer server) {
+        return account.username() + "@" + server.domain() + "/rec";
     }
 
     static RecorderProcess start(ProsodyServer server, String brewery, Path recordingsDir, String name,
@@ -38,7 +57,9 @@ final class RecorderProcess implements AutoCloseable {
         conf.append("  min-free-space = 1MiB\n");
         conf.append("  accept-from = [ \"").append(server.componentDomain()).append("\" ]\n");
         conf.append("  media { bind-address = \"127.0.0.1\", allow-loopback = true }\n");
-        extra.forEach((k, v) -> conf.append("  ").append(k).append(" = \"").append(v).append("\"\n"));
+        // a value in [ ] is a HOCON list, written as it is; later keys override earlier ones
+        extra.forEach((k, v) -> conf.append("  ").append(k).append(" = ")
+                .append(v.startsWith("[") ? v : "\"" + v + "\"").append("\n"));
         conf.append("}\n");
         Path file = work.resolve("recorder.conf");
         Files.writeString(file, conf);
@@ -57,7 +78,7 @@ final class RecorderProcess implements AutoCloseable {
         command.add(file.toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("CHORUS_RECORDER_XMPP_PASSWORD", account.password());
-        RecorderProcess recorder = new RecorderProcess(pb.start(), log);
+        RecorderProcess recorder = new RecorderProcess(pb.start(), log, account, server);
         recorder.awaitLog("Joined the brewery", Duration.ofSeconds(30));
         return recorder;
     }

@@ -40,11 +40,21 @@ final class RecordingRig implements AutoCloseable {
     final XmppTestClient bob;
     final XmppTestClient carol;
     final List<Message> said = new CopyOnWriteArrayList<>();
+    /** Presences the brewery's keeper saw, in order: what the gateway sees of the recorders. */
+    final List<org.jivesoftware.smack.packet.Presence> breweryPresences = new CopyOnWriteArrayList<>();
+    /** A second members-only room (alice owner, bob member) that the gateway also serves, or null. */
+    final String room2;
+    final Jid conference2;
     private final Map<Message, Long> heard = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<AutoCloseable> open = new ArrayList<>();
     private final ClientMedia media;
 
     RecordingRig(ProsodyServer server) throws Exception {
+        this(server, false);
+    }
+
+    /** With {@code twoRooms}, the gateway serves a second room too ({@link #room2}). */
+    RecordingRig(ProsodyServer server, boolean twoRooms) throws Exception {
         this.server = server;
         int n = ROOMS.incrementAndGet();
         room = "meeting" + n;
@@ -64,16 +74,26 @@ final class RecordingRig implements AutoCloseable {
             }
         });
         carol.joinRoom(room, "carol");
+        room2 = twoRooms ? room + "b" : null;
+        if (twoRooms) {
+            alice.createMembersOnlyRoom(room2, "alice", List.of(bob.bareJid()));
+            bob.joinRoom(room2, "bob");
+        }
         // the brewery exists before the gateway joins it (as Jitsi deployments create it)
         XmppTestClient keeper = XmppTestClient.connectNewUser(server, "brewmaster");
         open.add(keeper);
-        keeper.createRoom(brewery, "keeper", form -> {
+        MultiUserChat kept = keeper.createRoom(brewery, "keeper", form -> {
             form.setAnswer("muc#roomconfig_whois", "anyone");
             form.setAnswer("muc#roomconfig_persistentroom", true);
         });
+        kept.addParticipantListener(breweryPresences::add);
         conference = JidCreate.from(room + "@" + server.componentDomain());
-        open.add(0, GatewayTestAccess.start(server, List.of(room),
-                Map.of("chorus.recording.brewery", brewery + "@" + server.mucDomain())));
+        conference2 = twoRooms ? JidCreate.from(room2 + "@" + server.componentDomain()) : null;
+        // the recorders' accounts are on the test server's domain; the RTMP server runs on loopback
+        open.add(0, GatewayTestAccess.start(server, twoRooms ? List.of(room, room2) : List.of(room),
+                Map.of("chorus.recording.brewery", brewery + "@" + server.mucDomain(),
+                        "chorus.recording.recorders", List.of(server.domain()),
+                        "chorus.recording.stream-hosts", List.of("127.0.0.1"))));
         await("the gateway is in the room").atMost(Duration.ofSeconds(15))
                 .until(() -> listener.getOccupants().stream().anyMatch(o -> o.getResourceOrEmpty().toString().equals("Call")));
     }
@@ -85,15 +105,24 @@ final class RecordingRig implements AutoCloseable {
     }
 
     AvParticipant join(XmppTestClient who) throws Exception {
+        return join(who, conference);
+    }
+
+    AvParticipant join(XmppTestClient who, Jid to) throws Exception {
         AvParticipant p = new AvParticipant(who, media);
-        return p.join(conference);
+        return p.join(to);
     }
 
     /** Sends Jitsi's {@code <jibri>} request; returns the answer. */
     IQ jibri(XmppTestClient from, JibriIq.Action action, JibriIq.RecordingMode mode, String streamId) {
+        return jibri(conference, from, action, mode, streamId);
+    }
+
+    /** Sends Jitsi's {@code <jibri>} request to a conference; returns the answer. */
+    IQ jibri(Jid to, XmppTestClient from, JibriIq.Action action, JibriIq.RecordingMode mode, String streamId) {
         JibriIq iq = new JibriIq();
         iq.setType(IQ.Type.set);
-        iq.setTo(conference);
+        iq.setTo(to);
         iq.setAction(action);
         if (mode != null) {
             iq.setRecordingMode(mode);
@@ -121,7 +150,12 @@ final class RecordingRig implements AutoCloseable {
 
     /** The session folder: {@code <recordings>/<room>/<session id>/}. */
     Path folder(String sessionId) {
-        return recordings.resolve(room + "@" + server.mucDomain()).resolve(sessionId);
+        return folder(room, sessionId);
+    }
+
+    /** The session folder of a recording of the named room. */
+    Path folder(String roomName, String sessionId) {
+        return recordings.resolve(roomName + "@" + server.mucDomain()).resolve(sessionId);
     }
 
     @Override

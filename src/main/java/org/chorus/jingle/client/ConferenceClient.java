@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * The client registers the one IQ request handler Smack allows for
  * {@code <jingle xmlns='urn:xmpp:jingle:1'/>} of type set, and dispatches by action and sid:
  * <ul>
- *   <li>session-initiate: a forwarding session, checked, shown to
+ *   <li>session-initiate: from a sender {@link Listener#mayInitiate} refuses, {@code forbidden};
+ *       otherwise a forwarding session, checked, shown to
  *       {@link Listener#acceptReceivingSession}, and answered with the IQ result and then our
  *       session-accept (or a session-terminate with {@code <decline/>}, {@code <failed-application/>}
  *       or {@code <failed-transport/>}). An unreadable one gets {@code bad-request}.</li>
@@ -89,6 +90,15 @@ public final class ConferenceClient implements AutoCloseable {
 
     /** Hears about sessions and their media. Every method has a default that does nothing (or accepts). */
     public interface Listener {
+
+        /**
+         * Whether {@code from} may call us with a forwarding session at all. Asked first, before the
+         * offer is read and before any port is opened; false answers {@code forbidden} and nothing
+         * else happens. On Smack's thread.
+         */
+        default boolean mayInitiate(Jid from) {
+            return true;
+        }
 
         /**
          * A conference calls with a forwarding session (not yet answered). Return false to decline
@@ -439,6 +449,16 @@ public final class ConferenceClient implements AutoCloseable {
         Jid from = iq.getFrom();
         if (from == null) {
             return badRequest(iq, "no sender");
+        }
+        boolean allowed;
+        try {
+            allowed = listener.mayInitiate(from);
+        } catch (RuntimeException e) {
+            LOG.warn("the listener failed", e);
+            allowed = false;
+        }
+        if (!allowed) {
+            return error(iq, StanzaError.Condition.forbidden, null, null);
         }
         if (sessions.containsKey(sid)) {
             return badRequest(iq, "the sid is in use");

@@ -117,6 +117,17 @@ final class StreamClock {
         state = State.PINNED_BY_ARRIVAL;
     }
 
+    /**
+     * Moves the pinned mapping so that {@code extendedTimestamp} falls at {@code localNanos}: for a
+     * sender whose timestamps jumped. The stream stays pinned as it was.
+     */
+    void reanchor(long extendedTimestamp, long localNanos) {
+        synchronized (participant) {
+            baseTimestamp = extendedTimestamp;
+            baseLocalNanos = localNanos;
+        }
+    }
+
     /** The frame's time on the recording clock in µs; only once pinned. May be negative. */
     long ptsMicros(long extendedTimestamp, long recordingStartNanos) {
         long local = baseLocalNanos + ticksToNanos(extendedTimestamp - baseTimestamp);

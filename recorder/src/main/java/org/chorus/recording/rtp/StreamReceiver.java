@@ -119,6 +119,9 @@ public final class StreamReceiver {
     private final long holdNanos;
     private final FrameSink frameSink = new AssembledFrames();
     private final HeldFrames.Consumer timedOutput = this::output;
+    /** Frames further than this from the local clock mean the sender's timestamps jumped. */
+    static final long MAX_JUMP_MICROS = 10_000_000L;
+    private long reanchors;
 
     private State state;
     /** The time of the call being handled. */
@@ -330,6 +333,18 @@ public final class StreamReceiver {
 
     private void output(long timestamp, boolean keyframe, byte[] data, int offset, int length) {
         long pts = clock.ptsMicros(timestamp, participant.recordingStartNanos());
+        long localPts = Math.floorDiv(nowNanos - participant.recordingStartNanos(), 1000L);
+        if (Math.abs(pts - localPts) > MAX_JUMP_MICROS) {
+            // the sender's timestamps jumped (or never matched its clock): take the frame as of now,
+            // minus the jitter delay it waited, and go on from there
+            long anchored = nowNanos - settings.jitterDelay().toNanos();
+            if (reanchors++ == 0 || LOG.isDebugEnabled()) {
+                LOG.warn("ssrc {}: a frame {} s away from the recording clock; re-anchoring the stream",
+                        ssrc, (pts - localPts) / 1_000_000);
+            }
+            clock.reanchor(timestamp, anchored);
+            pts = clock.ptsMicros(timestamp, participant.recordingStartNanos());
+        }
         if (pts < lastPtsMicros) {
             ptsClamped++;
             pts = lastPtsMicros;

@@ -31,7 +31,10 @@ public final class FinalizeScript {
             return 0;
         }
         try {
-            Process p = new ProcessBuilder(script, folder.toString()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder(script, folder.toString()).redirectErrorStream(true);
+            // the recorder's password and other CHORUS_* settings stay with the recorder
+            org.chorus.recording.writer.ChildEnvironment.clean(builder.environment());
+            Process p = builder.start();
             p.getOutputStream().close();
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

@@ -40,7 +40,9 @@ final class FixUp {
             command.add(System.getProperty("java.class.path"));
             command.add(FixUpMain.class.getName());
             command.add(folder.toString());
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+            org.chorus.recording.writer.ChildEnvironment.clean(builder.environment());
+            Process p = builder.start();
             p.getOutputStream().close();
             List<FixUpMain.Probed> found = java.util.Collections.synchronizedList(new ArrayList<>());
             Thread reader = new Thread(() -> read(p, found), "fix-up-output");

@@ -29,8 +29,14 @@ public final class RecordingSession {
     private static final Logger log = LoggerFactory.getLogger(RecordingSession.class);
     private static final long ADVANCE_INTERVAL_NANOS = 100_000_000L;
 
-    /** Process-level settings every recording uses. */
-    public record Settings(Path recordingsDir, String writerMaxHeap, FinalizeScript finalizeScript) {}
+    /**
+     * Process-level settings every recording uses.
+     *
+     * @param gatewayTimeout a recording with no session from its gateway and nothing else heard from
+     *     the gateway this long is orphaned: it ends and is finalized
+     */
+    public record Settings(Path recordingsDir, String writerMaxHeap, FinalizeScript finalizeScript,
+            java.time.Duration gatewayTimeout) {}
 
     private final StartRequest request;
     private final Path folder;
@@ -50,8 +56,12 @@ public final class RecordingSession {
     private RecordingPhase phase = RecordingPhase.STARTING;
     private int nextStreamId;
     private long lastAdvance;
-    /** Why the writer died while recording; set once, before the listener hears {@code failed}. */
+    /** Why the recording failed; set once, before the listener hears {@code failed}. */
     private volatile String failure;
+    /** The writer died or was killed: its files are repaired rather than finished. */
+    private volatile boolean writerLost;
+    /** When the gateway was last heard of: a session event, its media, or a request (System.nanoTime()). */
+    private long lastGatewayNanos = System.nanoTime();
 
     private RecordingSession(StartRequest request, Path folder, StatusListener listener, Settings settings,
             Executor finalizer, int rtcpSsrc) {
@@ -79,10 +89,24 @@ public final class RecordingSession {
         return session;
     }
 
-    /** {@code <recordings dir>/<room>/<session id>/}. */
+    /**
+     * {@code <recordings dir>/<room>/<session id>/}: the room with every character outside
+     * {@code [A-Za-z0-9._@-]} replaced (and never "." or ".."), and a folder that must stay inside the
+     * recordings folder once normalized.
+     *
+     * @throws IllegalArgumentException when the folder would be elsewhere
+     */
     public static Path folderFor(Path recordingsDir, StartRequest request) {
         String room = request.room().replaceAll("[^A-Za-z0-9._@-]", "_");
-        return recordingsDir.resolve(room).resolve(request.sessionId());
+        if (room.isEmpty() || room.chars().allMatch(c -> c == '.')) {
+            room = "_" + room;
+        }
+        Path root = recordingsDir.toAbsolutePath().normalize();
+        Path folder = root.resolve(room).resolve(request.sessionId()).normalize();
+        if (!folder.startsWith(root) || folder.getNameCount() != root.getNameCount() + 2) {
+            throw new IllegalArgumentException("the recording folder would be outside the recordings folder");
+        }
+        return folder;
     }
 
     public StartRequest request() {
@@ -112,6 +136,7 @@ public final class RecordingSession {
             if (phase.isOver() || phase == RecordingPhase.FINALIZING || taps.containsKey(session.sid())) {
                 return;
             }
+            lastGatewayNanos = System.nanoTime();
             String participant = session.publisher().map(Object::toString)
                     .orElse(session.publisherEntity().orElse(session.sid()));
             String nick = session.nick().orElse(participant);
@@ -139,6 +164,7 @@ public final class RecordingSession {
         synchronized (lock) {
             StreamTap tap = taps.remove(session.sid());
             String participant = participantOfSession.remove(session.sid());
+            lastGatewayNanos = System.nanoTime();
             if (tap == null || phase.isOver()) {
                 return;
             }
@@ -157,7 +183,9 @@ public final class RecordingSession {
         synchronized (lock) {
             StreamTap tap = taps.get(session.sid());
             if (tap != null && !phase.isOver()) {
-                tap.rtp(buf, off, len, System.nanoTime());
+                long now = System.nanoTime();
+                lastGatewayNanos = now;
+                tap.rtp(buf, off, len, now);
             }
         }
     }
@@ -166,13 +194,26 @@ public final class RecordingSession {
         synchronized (lock) {
             StreamTap tap = taps.get(session.sid());
             if (tap != null && !phase.isOver()) {
-                tap.rtcp(buf, off, len, System.nanoTime());
+                long now = System.nanoTime();
+                lastGatewayNanos = now;
+                tap.rtcp(buf, off, len, now);
             }
         }
     }
 
-    /** Every ~10 ms: jitter buffers release frames and send feedback; the output clock advances. */
+    /** The gateway spoke about this recording (a Jibri request): it is still there. */
+    public void gatewayHeard() {
+        synchronized (lock) {
+            lastGatewayNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Every ~10 ms: jitter buffers release frames and send feedback; the output clock advances; a
+     * writer that stopped reading is failed, and a recording whose gateway is gone ends.
+     */
     public void poll() {
+        long silentNanos;
         synchronized (lock) {
             if (phase != RecordingPhase.STARTING && phase != RecordingPhase.RECORDING) {
                 return;
@@ -185,7 +226,27 @@ public final class RecordingSession {
                 lastAdvance = now;
                 writer.advance(micros(now));
             }
+            writer.checkStalled(now);
+            silentNanos = taps.isEmpty() ? now - lastGatewayNanos : 0;
         }
+        if (silentNanos > settings.gatewayTimeout().toNanos()) {
+            orphaned("the gateway has been gone for " + silentNanos / 1_000_000_000L + " s");
+        }
+    }
+
+    /** Ends a recording whose gateway is gone: the files are finished and finalized, the attempt failed. */
+    private void orphaned(String why) {
+        synchronized (lock) {
+            if (phase != RecordingPhase.STARTING && phase != RecordingPhase.RECORDING) {
+                return;
+            }
+            phase = RecordingPhase.FINALIZING;
+            failure = why;
+            closeStreams();
+        }
+        log.warn("Recording {}: {}; ending it", request.sessionId(), why);
+        listener.failed(this, why, false);
+        finalizer.execute(() -> finalizeFiles("failed: " + why));
     }
 
     // --- the end ---
@@ -234,7 +295,9 @@ public final class RecordingSession {
                 return; // the exit of a normal finish
             }
             phase = RecordingPhase.FINALIZING;
-            failure = "the writer process ended unexpectedly (exit " + code + ")";
+            writerLost = true;
+            failure = "the writer process ended unexpectedly (exit " + code + ")"
+                    + writer.failure().map(f -> ": " + f).orElse("");
             taps.clear();
             participantOfSession.clear();
             long now = System.nanoTime();
@@ -249,7 +312,7 @@ public final class RecordingSession {
 
     private void finalizeFiles(String outcome) {
         List<OutputFile> files = new ArrayList<>();
-        boolean crashed = failure != null;
+        boolean crashed = writerLost;
         if (!crashed) {
             try {
                 files.addAll(writer.finish());
@@ -270,7 +333,7 @@ public final class RecordingSession {
         }
         settings.finalizeScript().run(folder);
         synchronized (lock) {
-            phase = crashed ? RecordingPhase.FAILED : RecordingPhase.DONE;
+            phase = crashed || failure != null ? RecordingPhase.FAILED : RecordingPhase.DONE;
         }
         log.info("Recording {} finalized in {}", request.sessionId(), folder);
         listener.finished(this);

@@ -18,14 +18,17 @@ import org.chorus.recording.media.Mode;
  */
 public record StartRequest(String sessionId, String room, String conference, String callId, Mode mode, Layout layout,
         String streamUrl, int attempt) {
+    /** A session id names a folder: it starts with a letter or digit, so it is never "." or "..". */
+    public static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
     public StartRequest {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(room, "room");
         Objects.requireNonNull(conference, "conference");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(layout, "layout");
-        if (!sessionId.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new IllegalArgumentException("session_id must be 1-100 of [A-Za-z0-9._-]");
+        if (!SESSION_ID.matcher(sessionId).matches()) {
+            throw new IllegalArgumentException("session_id must match [A-Za-z0-9][A-Za-z0-9._-]* (at most 100 characters)");
         }
         if (mode == Mode.STREAM) {
             layout = Layout.GRID;

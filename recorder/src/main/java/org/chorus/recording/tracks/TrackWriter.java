@@ -51,6 +51,8 @@ final class TrackWriter {
     private long droppedBeforeStart;
     private long droppedBackwards;
     private long gapFills;
+    /** How far later audio is moved back after a gap longer than the fill cap. */
+    private long audioShiftMicros;
 
     TrackWriter(StreamSpec stream, TrackFormat format, Path path, Runnable onFirstPacket) {
         this.stream = stream;
@@ -127,19 +129,29 @@ final class TrackWriter {
     }
 
     private void writeAudio(long ptsMicros, byte[] data, int offset, int length) {
+        long pts = ptsMicros - audioShiftMicros;
         if (lastPts >= 0) {
             long at = lastPts + lastDuration;
-            while (ptsMicros - at >= OpusPackets.GAP_FILL_MICROS / 2) {
+            if (pts - at > MAX_GAP_FILL_MICROS) {
+                // far more than a pause: fill the cap, and move the rest of the track back onto it
+                LOG.warn("Stream {}: a gap of {} s in the audio; it keeps {} s of silence", stream.streamId(),
+                        (pts - at) / 1_000_000, MAX_GAP_FILL_MICROS / 1_000_000);
+                audioShiftMicros += pts - at - MAX_GAP_FILL_MICROS;
+                pts = at + MAX_GAP_FILL_MICROS;
+            }
+            while (pts - at >= OpusPackets.GAP_FILL_MICROS / 2) {
                 write(at, OpusPackets.GAP_FILL_MICROS, true, GAP_FILL, 0, 1);
                 gapFills++;
                 at += OpusPackets.GAP_FILL_MICROS;
             }
         }
         long duration = OpusPackets.durationMicros(data, offset, length);
-        write(ptsMicros, duration > 0 ? duration : OpusPackets.GAP_FILL_MICROS, true, data, offset, length);
+        write(pts, duration > 0 ? duration : OpusPackets.GAP_FILL_MICROS, true, data, offset, length);
     }
 
     private static final byte[] GAP_FILL = {OpusPackets.GAP_FILL_TOC};
+    /** The most silence one gap gets: the receivers re-anchor timestamps that jump, this bounds the rest. */
+    static final long MAX_GAP_FILL_MICROS = 600_000_000L;
 
     private void writeVideo(long ptsMicros, boolean keyframe, byte[] data, int offset, int length) {
         long interval = lastPts >= 0 ? ptsMicros - lastPts : 0;
@@ -167,9 +179,7 @@ final class TrackWriter {
                 droppedBackwards++;
                 return false;
             }
-            default -> {
-                return false;
-            }
+            default -> throw new TrackWriteException("writing " + path.getFileName() + " failed");
         }
     }
 
@@ -226,6 +236,13 @@ final class TrackWriter {
 
     long gapFills() {
         return gapFills;
+    }
+
+    /** A packet the muxer could not write (the disk is full, the file is too large, ...). */
+    static final class TrackWriteException extends RuntimeException {
+        TrackWriteException(String message) {
+            super(message, null, false, false);
+        }
     }
 
     private void deleteQuietly() {

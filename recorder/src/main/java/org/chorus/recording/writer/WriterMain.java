@@ -48,6 +48,7 @@ public final class WriterMain {
     private MediaOutput output;
     private boolean firstMediaReported;
     private byte[] frameBuffer = new byte[64 * 1024];
+    private final WriteErrors writeErrors = new WriteErrors();
 
     private WriterMain(InputStream in, PrintStream replies) {
         this.in = new DataInputStream(new BufferedInputStream(in, 64 * 1024));
@@ -152,8 +153,27 @@ public final class WriterMain {
             } catch (IOException e) {
                 LOG.warn("Reading from the recorder failed ({}); finishing the files", e.getMessage());
                 return finish();
+            } catch (java.io.UncheckedIOException e) {
+                // the output gave up as a whole (the grid's encoder or sink failed): nothing more gets written
+                LOG.error("The output failed for good: {}", e.getMessage());
+                reply(WriterProtocol.FAILED + " " + e.getMessage());
+                state = State.DONE;
+                output.abort();
+                return WriterExit.OUTPUT_FAILED;
             } catch (RuntimeException e) {
-                LOG.error("The output failed", e);
+                if (writeErrors.record(System.nanoTime())) {
+                    LOG.error("Giving up after {} write errors within {} s: {}", WriteErrors.LIMIT,
+                            WriteErrors.WINDOW_NANOS / 1_000_000_000L, e.getMessage());
+                    reply(WriterProtocol.FAILED + " repeated write errors: " + e.getMessage());
+                    state = State.DONE;
+                    output.abort();
+                    return WriterExit.OUTPUT_FAILED;
+                }
+                if (writeErrors.total() == 1) {
+                    LOG.error("The output failed", e);
+                } else {
+                    LOG.warn("The output failed again: {}", e.getMessage());
+                }
             }
         }
     }

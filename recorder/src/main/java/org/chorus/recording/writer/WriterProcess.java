@@ -72,6 +72,10 @@ public final class WriterProcess implements MediaOutput {
     private static final Logger LOG = LoggerFactory.getLogger(WriterProcess.class);
     private static final String CACHE_DIR_PROPERTY = "org.bytedeco.javacpp.cachedir";
     private static final Duration ABORT_GRACE = Duration.ofSeconds(2);
+    /** How long a control message waits for room in a full pipe before the writer is failed. */
+    private static final long CONTROL_WAIT_NANOS = 2_000_000_000L;
+    /** Buffered input the child has not read for this long: it hangs, and is killed. */
+    public static final Duration STALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final Options options;
     private final Process process;
@@ -92,11 +96,14 @@ public final class WriterProcess implements MediaOutput {
     private volatile boolean finishedReply;
     private volatile String failureReply;
     private volatile State state = State.RUNNING;
+    /** Why this side gave the child up (it hung, or its pipe broke), if it did. */
+    private volatile String failure;
 
     private WriterProcess(Options options, Process process) {
         this.options = options;
         this.process = process;
-        this.buffer = new PipeBuffer(process.getOutputStream(), PIPE_BUFFER_BYTES, "writer-" + options.label() + "-pipe");
+        this.buffer = new PipeBuffer(process.getOutputStream(), PIPE_BUFFER_BYTES, "writer-" + options.label() + "-pipe",
+                CONTROL_WAIT_NANOS);
         this.pipe = new DataOutputStream(buffer);
         this.replyReader = new Thread(this::readReplies, "writer-" + options.label() + "-replies");
         this.replyReader.setDaemon(true);
@@ -130,6 +137,7 @@ public final class WriterProcess implements MediaOutput {
         }
         command.add(WriterMain.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command);
+        ChildEnvironment.clean(builder.environment());
         // Through the environment, the class path keeps the command line short enough to read in ps.
         builder.environment().put("CLASSPATH", System.getProperty("java.class.path"));
         Process process = builder.start();
@@ -250,6 +258,23 @@ public final class WriterProcess implements MediaOutput {
             lastDropLog = now;
             LOG.warn("[{}] the writer falls behind: {} frame(s) dropped so far", options.label(), droppedFrames);
         }
+    }
+
+    /**
+     * Fails the writer if it has not read its input for {@link #STALL_TIMEOUT}: a child that hangs
+     * (a stuck disk, a stopped process) is killed, and its recording fails as after a crash.
+     * Called from the thread that sends the MediaOutput calls.
+     */
+    public void checkStalled(long nowNanos) {
+        if (state == State.RUNNING && buffer.stalledNanos(nowNanos) > STALL_TIMEOUT.toNanos()) {
+            giveUp("the writer has not read its input for " + STALL_TIMEOUT.toSeconds() + " s");
+        }
+    }
+
+    /** Why the writer failed, as this side or the child said, if it did. */
+    public java.util.Optional<String> failure() {
+        String own = failure;
+        return java.util.Optional.ofNullable(own != null ? own : failureReply);
     }
 
     /** Bytes the parent holds that the child has not read yet. */
@@ -389,8 +414,17 @@ public final class WriterProcess implements MediaOutput {
     }
 
     private void pipeBroke(IOException e) {
+        giveUp("its input failed: " + e.getMessage());
+    }
+
+    /** The child is of no more use: calls are dropped from now on, and a child still running is killed. */
+    private void giveUp(String why) {
         if (died()) {
-            LOG.warn("[{}] the writer's pipe broke ({}); dropping its media", options.label(), e.getMessage());
+            failure = why;
+            LOG.warn("[{}] giving the writer up: {}", options.label(), why);
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
         }
     }
 

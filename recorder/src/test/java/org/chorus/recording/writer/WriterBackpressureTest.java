@@ -1,6 +1,7 @@
 package org.chorus.recording.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -93,7 +94,7 @@ class WriterBackpressureTest {
                 }
             }
         };
-        PipeBuffer pipe = new PipeBuffer(slow, 1000, "pipe-test");
+        PipeBuffer pipe = new PipeBuffer(slow, 1000, "pipe-test", 60_000_000_000L);
         byte[] data = new byte[900];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) i;
@@ -112,6 +113,36 @@ class WriterBackpressureTest {
         synchronized (received) {
             assertThat(received.toByteArray()).isEqualTo(data);
         }
+    }
+
+    @Test
+    void aWriteIntoAFullPipeOfAHungChildFailsInsteadOfWaitingForever() throws Exception {
+        Object never = new Object();
+        OutputStream hung = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (never) {
+                    try {
+                        never.wait(); // a child that never reads again
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+        PipeBuffer pipe = new PipeBuffer(hung, 1000, "hung-pipe", 300_000_000L);
+        assertThat(pipe.stalledNanos(System.nanoTime())).as("an empty pipe is not stalled").isZero();
+        pipe.write(new byte[1000], 0, 1000);
+        Thread.sleep(50);
+        assertThat(pipe.stalledNanos(System.nanoTime())).as("bytes wait without the child reading").isPositive();
+        assertThatThrownBy(() -> pipe.write(new byte[10], 0, 10)).isInstanceOf(IOException.class)
+                .hasMessageContaining("has not read its input");
+        assertThatThrownBy(pipe::close).isInstanceOf(IOException.class).hasMessageContaining("did not take its input");
     }
 
     private static void feed(WriterProcess writer, List<EncodedFrame> frames, long offsetMicros) {

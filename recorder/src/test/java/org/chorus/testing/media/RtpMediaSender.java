@@ -78,6 +78,7 @@ public final class RtpMediaSender implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private final AtomicBoolean keyframeWanted = new AtomicBoolean();
     private volatile Camera camera = Camera.ON;
+    private final AtomicLong audioJump = new AtomicLong();
     private volatile long startNanos;
     private long wallEpochNanosAtStart;
     private Thread thread;
@@ -166,6 +167,14 @@ public final class RtpMediaSender implements AutoCloseable {
         retransmissions.addAndGet(n);
     }
 
+    /**
+     * Makes the audio stream's RTP timestamps (and its sender reports) jump by {@code ticks} from
+     * the next packet on, as a broken or hostile sender would. Any thread.
+     */
+    public void jumpAudioTimestamps(long ticks) {
+        audioJump.addAndGet(ticks);
+    }
+
     /** Turns the camera off: no more video packets or video sender reports; audio goes on. */
     public void stopVideo() {
         camera = Camera.OFF;
@@ -214,6 +223,10 @@ public final class RtpMediaSender implements AutoCloseable {
                 long nextVideo = av.videoPtsMicros(videoIndex) * 1000;
                 boolean sendVideo = video != null && camera == Camera.ON;
                 if (audio != null && now >= nextAudio) {
+                    long jump = audioJump.getAndSet(0);
+                    if (jump != 0) {
+                        audio.jump(jump);
+                    }
                     sendAudio(av.nextAudio());
                     audioIndex++;
                     continue;

@@ -13,7 +13,7 @@ final class RtpStream {
     private final int ssrc;
     private final int payloadType;
     private final int clockRate;
-    private final long initialTimestamp;
+    private long initialTimestamp;
     private int nextSequence;
     private long packets;
     private long octets;
@@ -36,6 +36,14 @@ final class RtpStream {
 
     int clockRate() {
         return clockRate;
+    }
+
+    /**
+     * Moves every later timestamp (RTP and sender reports alike) by {@code ticks}, as a sender
+     * whose clock jumps would: for tests of a receiver's defences.
+     */
+    void jump(long ticks) {
+        initialTimestamp = (initialTimestamp + ticks) & 0xFFFF_FFFFL;
     }
 
     /**
