@@ -13,6 +13,8 @@ import org.chorus.media.rtp.PacketBuffer;
 import org.chorus.media.rtp.RetransmissionCache;
 import org.chorus.media.rtp.Rtcp;
 import org.chorus.media.rtp.Rtp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The media one participant sends: every RTP packet fans out to the {@link Subscription}s of the
@@ -21,6 +23,8 @@ import org.chorus.media.rtp.Rtp;
  * subscriber rewrites and encrypts its own copy in place. No lock is held while sending.
  */
 public final class Publisher implements MediaLeg.PacketSink {
+    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
     private final MediaPlane plane;
     private final MediaLeg leg;
     private final NegotiatedSession session;
@@ -29,6 +33,7 @@ public final class Publisher implements MediaLeg.PacketSink {
     private final RetransmissionCache cache;
     private final KeyframeRequestLimiter keyframes = new KeyframeRequestLimiter();
     private final int[] videoSsrcs;
+    private volatile boolean feedbackFailureLogged;
 
     public Publisher(MediaPlane plane, MediaLeg leg, NegotiatedSession session) {
         this.plane = plane;
@@ -118,15 +123,32 @@ public final class Publisher implements MediaLeg.PacketSink {
         }
     }
 
-    /** Tells the participant the bitrate it may send video at (REMB), which browsers honour at once. */
+    /**
+     * Tells the participant the bitrate it may send video at (REMB), which browsers honour at once.
+     * A REMB lists at most {@value Rtcp#MAX_REMB_SSRCS} SSRCs, the first ones. Never throws: this
+     * runs in the once-a-second housekeeping, which must go on whatever one participant offered.
+     */
     public void sendBandwidthEstimate(long bitrate) {
         if (videoSsrcs.length == 0 || !leg.isSecure()) {
             return;
         }
         PacketBuffer remb = plane.pool().acquire();
-        int n = Rtcp.writeRemb(remb.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), bitrate, videoSsrcs);
-        remb.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+        try {
+            int n = Rtcp.writeRemb(remb.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), bitrate, videoSsrcs);
+            remb.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+        } catch (RuntimeException e) {
+            remb.release();
+            feedbackFailed("REMB", e);
+            return;
+        }
         leg.sendRtcp(remb);
+    }
+
+    private void feedbackFailed(String what, RuntimeException e) {
+        if (!feedbackFailureLogged) {
+            feedbackFailureLogged = true;
+            log.warn("{}: cannot send {} to the participant (logged once per participant)", leg.name(), what, e);
+        }
     }
 
     /** Forwards a NACK for sequence numbers the cache no longer holds. */
