@@ -110,15 +110,26 @@ public final class JingleStanzas {
      * Reads a Jingle IQ that arrived as a Tinder stanza. The envelope (type, id, from, to) is kept.
      *
      * @throws MalformedJingleException when it is not {@code <jingle xmlns='urn:xmpp:jingle:1'>}, has no
-     *         {@code sid}, no or a non-XEP-0166 {@code action}, or any part Smack cannot read (a bad
-     *         JID, a broken element); the message says which, for the {@code bad-request} reply
+     *         {@code sid}, no or a non-XEP-0166 {@code action}, is larger than
+     *         {@link JingleLimits#DEFAULTS} allow, or has any part Smack cannot read (a bad JID, a
+     *         broken element); the message says which, for the {@code bad-request} reply
      */
     public static JingleIQ toJingleIq(IQ iq) throws MalformedJingleException {
+        return toJingleIq(iq, JingleLimits.DEFAULTS);
+    }
+
+    /**
+     * {@link #toJingleIq(IQ)}, first checking the stanza against {@code limits} ({@link JingleSize}:
+     * elements, nesting, attributes, text lengths; and the sid's length), so that an oversized
+     * request is refused before it is copied and parsed.
+     */
+    public static JingleIQ toJingleIq(IQ iq, JingleLimits limits) throws MalformedJingleException {
         Objects.requireNonNull(iq, "iq");
         Element jingle = iq.getChildElement();
         if (jingle == null || !JingleIQ.ELEMENT.equals(jingle.getName()) || !JingleIQ.NAMESPACE.equals(jingle.getNamespaceURI())) {
             throw new MalformedJingleException("not a Jingle request: expected <jingle xmlns='" + JingleIQ.NAMESPACE + "'>");
         }
+        JingleSize.check(iq.getElement(), limits);
         String actionName = jingle.attributeValue(JingleIQ.ACTION_ATTR_NAME);
         if (actionName == null) {
             throw new MalformedJingleException("the jingle element has no action");
@@ -131,6 +142,7 @@ public final class JingleStanzas {
         if (sid == null || sid.isBlank()) {
             throw new MalformedJingleException("the jingle element has no sid");
         }
+        JingleLimits.checkLength(sid, limits.maxSidLength(), "a sid", null);
         if (action == JingleAction.SESSION_INFO) {
             requireKnownSessionInfo(jingle);
         }

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.jxmpp.jid.impl.JidCreate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A member's offer with hundreds of video sources (issue 8, hole 5) must not stop the gateway's
@@ -43,6 +45,7 @@ import org.jxmpp.jid.impl.JidCreate;
 @ExtendWith(ProsodyExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HousekeepingEndToEndTest {
+    private static final Logger log = LoggerFactory.getLogger(HousekeepingEndToEndTest.class);
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(3);
     private static final Pattern SOURCE_LIMIT = Pattern.compile("limit of (\\d+) sources per content");
 
@@ -103,6 +106,7 @@ class HousekeepingEndToEndTest {
         } catch (ConferenceException refused) {
             assertThat(refused.condition()).as("%s", refused.getMessage()).contains(StanzaError.Condition.bad_request);
             String text = refused.error().map(StanzaError::getDescriptiveText).orElse("");
+            log.info("the 300-source offer was refused: {}", text);
             Matcher m = SOURCE_LIMIT.matcher(text);
             if (!m.find()) {
                 fail("the refusal does not name the limit on sources: " + text);
