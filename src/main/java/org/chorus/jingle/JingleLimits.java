@@ -93,14 +93,14 @@ public record JingleLimits(
      * @param what what is counted, as the message names the limit ("sources per content")
      * @param where which part of the request, or null
      */
-    static void check(int count, int max, String what, String where) throws MalformedJingleException {
+    public static void check(int count, int max, String what, String where) throws MalformedJingleException {
         if (count > max) {
             throw exceeded(max, what, where);
         }
     }
 
     /** Refuses a string longer than {@code max} characters; null passes. */
-    static void checkLength(String value, int max, String what, String where) throws MalformedJingleException {
+    public static void checkLength(String value, int max, String what, String where) throws MalformedJingleException {
         if (value != null && value.length() > max) {
             throw exceeded(max, "characters in " + what, where);
         }

@@ -79,7 +79,7 @@ final class RetransmissionBudget {
      */
     boolean admit(int ssrc, int seq, long nowNanos) {
         long key = key(ssrc, seq);
-        int slot = slot(ssrc, seq);
+        int slot = slot(ssrc, seq, REMEMBERED);
         if (keys[slot] == key && nowNanos - admittedAt[slot] < resendIntervalNanos) {
             return false;
         }
@@ -98,8 +98,11 @@ final class RetransmissionBudget {
         return (Integer.toUnsignedLong(ssrc) << 17) | (1L << 16) | (seq & 0xFFFF);
     }
 
-    /** Consecutive sequence numbers of one SSRC take consecutive slots. */
-    static int slot(int ssrc, int seq) {
-        return ((seq & 0xFFFF) + ssrc * 0x9E3779B9) & (REMEMBERED - 1);
+    /**
+     * The slot in a table of {@code size} (a power of two): consecutive sequence numbers of one SSRC
+     * take consecutive slots.
+     */
+    static int slot(int ssrc, int seq, int size) {
+        return ((seq & 0xFFFF) + ssrc * 0x9E3779B9) & (size - 1);
     }
 }

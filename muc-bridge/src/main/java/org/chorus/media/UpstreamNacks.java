@@ -60,7 +60,7 @@ final class UpstreamNacks {
      */
     synchronized boolean ask(int ssrc, int seq, long nowNanos) {
         long key = RetransmissionBudget.key(ssrc, seq);
-        int slot = (RetransmissionBudget.slot(ssrc, seq) * 2 + 1) & (REMEMBERED - 1);
+        int slot = RetransmissionBudget.slot(ssrc, seq, REMEMBERED);
         if (keys[slot] == key && nowNanos - askedAt[slot] < resendIntervalNanos) {
             return false;
         }
