@@ -1,5 +1,8 @@
 package org.chorus.jingle;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -18,9 +21,11 @@ import org.jitsi.xmpp.extensions.jingle.JingleIQ;
 import org.jitsi.xmpp.extensions.jingle.JingleIQProvider;
 import org.jitsi.xmpp.extensions.jingle.SessionInfoPacketExtension;
 import org.jitsi.xmpp.extensions.jingle.SessionInfoType;
+import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.provider.IqProvider;
 import org.jivesoftware.smack.provider.ProviderManager;
 import org.jivesoftware.smack.util.PacketParserUtils;
+import org.jivesoftware.smack.util.XmlStringBuilder;
 import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
@@ -105,15 +110,26 @@ public final class JingleStanzas {
      * Reads a Jingle IQ that arrived as a Tinder stanza. The envelope (type, id, from, to) is kept.
      *
      * @throws MalformedJingleException when it is not {@code <jingle xmlns='urn:xmpp:jingle:1'>}, has no
-     *         {@code sid}, no or a non-XEP-0166 {@code action}, or any part Smack cannot read (a bad
-     *         JID, a broken element); the message says which, for the {@code bad-request} reply
+     *         {@code sid}, no or a non-XEP-0166 {@code action}, is larger than
+     *         {@link JingleLimits#DEFAULTS} allow, or has any part Smack cannot read (a bad JID, a
+     *         broken element); the message says which, for the {@code bad-request} reply
      */
     public static JingleIQ toJingleIq(IQ iq) throws MalformedJingleException {
+        return toJingleIq(iq, JingleLimits.DEFAULTS);
+    }
+
+    /**
+     * {@link #toJingleIq(IQ)}, first checking the stanza against {@code limits} ({@link JingleSize}:
+     * elements, nesting, attributes, text lengths; and the sid's length), so that an oversized
+     * request is refused before it is copied and parsed.
+     */
+    public static JingleIQ toJingleIq(IQ iq, JingleLimits limits) throws MalformedJingleException {
         Objects.requireNonNull(iq, "iq");
         Element jingle = iq.getChildElement();
         if (jingle == null || !JingleIQ.ELEMENT.equals(jingle.getName()) || !JingleIQ.NAMESPACE.equals(jingle.getNamespaceURI())) {
             throw new MalformedJingleException("not a Jingle request: expected <jingle xmlns='" + JingleIQ.NAMESPACE + "'>");
         }
+        JingleSize.check(iq.getElement(), limits);
         String actionName = jingle.attributeValue(JingleIQ.ACTION_ATTR_NAME);
         if (actionName == null) {
             throw new MalformedJingleException("the jingle element has no action");
@@ -126,6 +142,7 @@ public final class JingleStanzas {
         if (sid == null || sid.isBlank()) {
             throw new MalformedJingleException("the jingle element has no sid");
         }
+        JingleLimits.checkLength(sid, limits.maxSidLength(), "a sid", null);
         if (action == JingleAction.SESSION_INFO) {
             requireKnownSessionInfo(jingle);
         }
@@ -158,7 +175,7 @@ public final class JingleStanzas {
         if (smackIq.getFrom() != null) {
             iq.setFrom(tinderJid(smackIq.getFrom()));
         }
-        String childXml = smackIq.getChildElementXML().toString();
+        String childXml = childXml(smackIq);
         if (!childXml.isEmpty()) {
             Document document;
             try {
@@ -169,6 +186,22 @@ public final class JingleStanzas {
             iq.setChildElement(document.getRootElement().createCopy());
         }
         return iq;
+    }
+
+    /**
+     * The IQ's child element as XML. Written out through {@link XmlStringBuilder#write}: Smack's
+     * {@code toString()} of nested builders takes time quadratic in the size (seconds for an offer
+     * with a few hundred sources, on the signalling thread), writing is linear.
+     */
+    private static String childXml(org.jivesoftware.smack.packet.IQ smackIq) {
+        XmlStringBuilder xml = smackIq.getChildElementXML();
+        StringWriter writer = new StringWriter();
+        try {
+            xml.write(writer, XmlEnvironment.EMPTY);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a StringWriter does not fail", e);
+        }
+        return writer.toString();
     }
 
     /** A Tinder JID as a Smack (jxmpp) JID. */

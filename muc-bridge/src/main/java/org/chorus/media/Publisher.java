@@ -13,14 +13,22 @@ import org.chorus.media.rtp.PacketBuffer;
 import org.chorus.media.rtp.RetransmissionCache;
 import org.chorus.media.rtp.Rtcp;
 import org.chorus.media.rtp.Rtp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The media one participant sends: every RTP packet fans out to the {@link Subscription}s of the
  * other participants. The hot path makes one pooled copy of the decrypted packet (the received
  * buffer belongs to ICE), hands it to the last subscriber, and clones it only for the others; each
  * subscriber rewrites and encrypts its own copy in place. No lock is held while sending.
+ *
+ * <p>Receivers' NACKs for packets the gateway never got are merged by {@link UpstreamNacks} and go to
+ * the participant at most once per short interval; what waits is sent when a NACK or one of the
+ * participant's own packets finds the interval over. Feedback to the participant never throws.
  */
 public final class Publisher implements MediaLeg.PacketSink {
+    private static final Logger log = LoggerFactory.getLogger(Publisher.class);
+
     private final MediaPlane plane;
     private final MediaLeg leg;
     private final NegotiatedSession session;
@@ -29,12 +37,23 @@ public final class Publisher implements MediaLeg.PacketSink {
     private final RetransmissionCache cache;
     private final KeyframeRequestLimiter keyframes = new KeyframeRequestLimiter();
     private final int[] videoSsrcs;
+    private final RetransmissionLimits limits;
+    private final UpstreamNacks upstream;
+    private final UpstreamNacks.Sender toParticipant;
+    private volatile boolean feedbackFailureLogged;
 
     public Publisher(MediaPlane plane, MediaLeg leg, NegotiatedSession session) {
+        this(plane, leg, session, RetransmissionLimits.DEFAULTS);
+    }
+
+    public Publisher(MediaPlane plane, MediaLeg leg, NegotiatedSession session, RetransmissionLimits limits) {
         this.plane = plane;
         this.leg = leg;
         this.session = session;
+        this.limits = limits;
         this.cache = new RetransmissionCache(plane.pool());
+        this.upstream = new UpstreamNacks(limits, System.nanoTime());
+        this.toParticipant = leg::sendRtcp;
         this.videoSsrcs = session.contents().stream()
                 .filter(c -> c.media() == MediaType.VIDEO)
                 .flatMap(c -> primarySsrcs(c).stream())
@@ -65,6 +84,10 @@ public final class Publisher implements MediaLeg.PacketSink {
         return cache;
     }
 
+    RetransmissionLimits limits() {
+        return limits;
+    }
+
     // --- packets from the participant, on the ICE receive thread ---
 
     @Override
@@ -79,11 +102,14 @@ public final class Publisher implements MediaLeg.PacketSink {
         Subscription[] targets = subscriptions;
         if (targets.length == 0) {
             packet.release();
-            return;
+        } else {
+            for (int i = 0; i < targets.length; i++) {
+                PacketBuffer own = i == targets.length - 1 ? packet : packet.copy();
+                targets[i].forward(own);
+            }
         }
-        for (int i = 0; i < targets.length; i++) {
-            PacketBuffer own = i == targets.length - 1 ? packet : packet.copy();
-            targets[i].forward(own);
+        if (upstream.hasPending()) {
+            flushNacks(System.nanoTime());
         }
     }
 
@@ -107,41 +133,64 @@ public final class Publisher implements MediaLeg.PacketSink {
     /** Asks the participant for a keyframe on every video stream, at most once per interval. */
     public void requestKeyframe() {
         for (int ssrc : videoSsrcs) {
-            PacketBuffer pli = plane.pool().acquire();
-            int n = keyframes.writeRequestIfDue(pli.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), ssrc, false);
-            if (n > 0) {
-                pli.setOffsetAndLength(PacketBuffer.HEADROOM, n);
-                leg.sendRtcp(pli);
-            } else {
-                pli.release();
+            if (!keyframes.tryRequest(ssrc)) {
+                continue;
             }
+            PacketBuffer pli = plane.pool().acquire();
+            int n = Rtcp.writePli(pli.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), ssrc);
+            pli.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+            leg.sendRtcp(pli);
         }
     }
 
-    /** Tells the participant the bitrate it may send video at (REMB), which browsers honour at once. */
+    /**
+     * Tells the participant the bitrate it may send video at (REMB), which browsers honour at once.
+     * A REMB lists at most {@value Rtcp#MAX_REMB_SSRCS} SSRCs, the first ones. Never throws: this
+     * runs in the once-a-second housekeeping, which must go on whatever one participant offered.
+     */
     public void sendBandwidthEstimate(long bitrate) {
         if (videoSsrcs.length == 0 || !leg.isSecure()) {
             return;
         }
         PacketBuffer remb = plane.pool().acquire();
-        int n = Rtcp.writeRemb(remb.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), bitrate, videoSsrcs);
-        remb.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+        try {
+            int n = Rtcp.writeRemb(remb.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), bitrate, videoSsrcs);
+            remb.setOffsetAndLength(PacketBuffer.HEADROOM, n);
+        } catch (RuntimeException e) {
+            remb.release();
+            feedbackFailed("REMB", e);
+            return;
+        }
         leg.sendRtcp(remb);
     }
 
-    /** Forwards a NACK for sequence numbers the cache no longer holds. */
-    void nack(int mediaSsrc, int[] seqs, int count) {
-        if (count == 0) {
-            return;
+    /**
+     * Whether the gateway should ask the participant for {@code seq} of {@code ssrc}: one of its video
+     * packets that never reached the gateway, recent enough for it to still have.
+     */
+    boolean isWorthAsking(int ssrc, int seq) {
+        return cache.isRecentGap(ssrc, seq);
+    }
+
+    /** Queues a receiver's request for a packet the gateway never got; false if already asked or full. */
+    boolean askUpstream(int ssrc, int seq, long nowNanos) {
+        return upstream.ask(ssrc, seq, nowNanos);
+    }
+
+    /** Sends the merged NACK for what receivers asked, if one may go out now. */
+    void flushNacks(long nowNanos) {
+        try {
+            upstream.flushIfDue(nowNanos, plane.pool(), plane.rtcpSsrc(), toParticipant);
+        } catch (RuntimeException e) {
+            feedbackFailed("NACK", e);
         }
-        PacketBuffer nack = plane.pool().acquire();
-        int n = Rtcp.writeNack(nack.array(), PacketBuffer.HEADROOM, plane.rtcpSsrc(), mediaSsrc, seqs, count);
-        if (n <= 0) {
-            nack.release();
-            return;
+    }
+
+    private void feedbackFailed(String what, RuntimeException e) {
+        if (!feedbackFailureLogged) {
+            feedbackFailureLogged = true;
+            log.warn("{}: cannot send {} to the participant (logged once per participant)", leg.name(), what, e);
         }
-        nack.setOffsetAndLength(PacketBuffer.HEADROOM, n);
-        leg.sendRtcp(nack);
     }
 
     private boolean isVideo(int ssrc) {

@@ -15,8 +15,19 @@ import org.chorus.media.rtp.RtpHeaderExtensions;
  * negotiated them; the numbers never have to match). Also turns the receiver's feedback into
  * feedback for the publisher: PLI and FIR become one rate-limited keyframe request, NACKs are
  * answered from the retransmission cache or passed on.
+ *
+ * <h2>NACKs</h2>
+ * A receiver's NACKs are answered within its {@link RetransmissionBudget}: a sequence number at most
+ * once per resend interval, and in all no more bytes than a share of what is forwarded to it plus a
+ * small floor. A NACK that finds the budget spent is dropped from there on. A packet the gateway
+ * never got (a gap among the cached ones) is asked of the publisher, through its merged
+ * {@link UpstreamNacks}, and also paid from the budget; anything else (too old, not yet sent, not a
+ * video SSRC of the publisher) is ignored. So the receive thread, which forwards everyone's media,
+ * spends on one receiver's NACKs at most what the budget allows, plus reading the NACK itself.
  */
 public final class Subscription implements MediaLeg.PacketSink {
+    /** The most sequence numbers read from one NACK packet; the rest of it is ignored. */
+    static final int MAX_NACKED_PER_PACKET = 512;
 
     private final Publisher publisher;
     private final MediaLeg leg;
@@ -25,12 +36,15 @@ public final class Subscription implements MediaLeg.PacketSink {
     private final Map<Long, Long> ssrcRewrite;
     private final long[] ssrcFrom;
     private final long[] ssrcTo;
-    private final int[] nackScratch = new int[512];
-    private final int[] missing = new int[512];
+    private final int[] nackScratch = new int[MAX_NACKED_PER_PACKET];
+    private final RetransmissionBudget budget;
+    private final int assumedPacketBytes;
 
     public Subscription(Publisher publisher, MediaLeg leg, ReceiverMapping mapping) {
         this.publisher = publisher;
         this.leg = leg;
+        this.budget = new RetransmissionBudget(publisher.limits(), System.nanoTime());
+        this.assumedPacketBytes = publisher.limits().assumedPacketBytes();
         Arrays.fill(payloadTypes, -1);
         Arrays.fill(extensionIds, -1);
         for (ContentMapping content : mapping.contents()) {
@@ -61,6 +75,16 @@ public final class Subscription implements MediaLeg.PacketSink {
 
     /** Rewrites the packet for this receiver and sends it; takes ownership of the buffer. */
     void forward(PacketBuffer packet) {
+        if (!leg.isSecure() || !rewrite(packet)) {
+            packet.release();
+            return;
+        }
+        budget.forwarded(packet.length() + RetransmissionLimits.PACKET_OVERHEAD_BYTES);
+        leg.sendRtp(packet);
+    }
+
+    /** Sends a copy from the cache again; takes ownership. Retransmissions earn no budget. */
+    private void resend(PacketBuffer packet) {
         if (!leg.isSecure() || !rewrite(packet)) {
             packet.release();
             return;
@@ -142,18 +166,31 @@ public final class Subscription implements MediaLeg.PacketSink {
     }
 
     private void answerNack(byte[] buf, int off, int len) {
+        long now = System.nanoTime();
+        budget.refill(now);
+        if (!budget.canSpend()) {
+            return; // a flood costs no more than this once the budget is spent
+        }
         int mediaSsrc = (int) publisherSsrc(Integer.toUnsignedLong(Rtcp.mediaSsrc(buf, off)));
         int lost = Rtcp.readNack(buf, off, len, nackScratch);
-        int stillMissing = 0;
-        for (int i = 0; i < lost; i++) {
-            PacketBuffer copy = publisher.cache().get(mediaSsrc, nackScratch[i]);
-            if (copy == null) {
-                missing[stillMissing++] = nackScratch[i];
-            } else {
-                forward(copy);
+        boolean asked = false;
+        for (int i = 0; i < lost && budget.canSpend(); i++) {
+            int seq = nackScratch[i];
+            if (!budget.admit(mediaSsrc, seq, now)) {
+                continue;
+            }
+            PacketBuffer copy = publisher.cache().get(mediaSsrc, seq);
+            if (copy != null) {
+                budget.spend(copy.length() + RetransmissionLimits.PACKET_OVERHEAD_BYTES);
+                resend(copy);
+            } else if (publisher.isWorthAsking(mediaSsrc, seq) && publisher.askUpstream(mediaSsrc, seq, now)) {
+                budget.spend(assumedPacketBytes);
+                asked = true;
             }
         }
-        publisher.nack(mediaSsrc, missing, stillMissing);
+        if (asked) {
+            publisher.flushNacks(now);
+        }
     }
 
     public void close() {

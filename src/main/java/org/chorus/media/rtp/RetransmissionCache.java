@@ -93,6 +93,18 @@ public final class RetransmissionCache implements AutoCloseable {
         return ring == null ? null : ring.copyOut(seq & 0xFFFF, nanoClock.getAsLong());
     }
 
+    /**
+     * Whether {@code seq} of {@code ssrc} is a packet the cache never got, among the ones it holds:
+     * the SSRC is known and written to within the maximum age, and {@code seq} lies between its
+     * oldest live packet and its newest, yet is not cached. Such a packet was lost before it reached
+     * the cache, so its sender may still have it; anything older, newer or of another SSRC is not
+     * worth asking for. Never blocks a writer.
+     */
+    public boolean isRecentGap(int ssrc, int seq) {
+        Ring ring = find(rings, ssrc);
+        return ring != null && ring.isGap(seq & 0xFFFF, nanoClock.getAsLong());
+    }
+
     /** Whether {@code seq} of {@code ssrc} is cached and young enough to retransmit. */
     public boolean contains(int ssrc, int seq) {
         PacketBuffer copy = get(ssrc, seq);
@@ -293,6 +305,37 @@ public final class RetransmissionCache implements AutoCloseable {
             } finally {
                 lock.unlockRead(stamp);
             }
+        }
+
+        boolean isGap(int seq, long now) {
+            long stamp = lock.tryOptimisticRead();
+            if (stamp != 0) {
+                boolean gap = gapIn(seq, now);
+                if (lock.validate(stamp)) {
+                    return gap;
+                }
+            }
+            stamp = lock.readLock();
+            try {
+                return gapIn(seq, now);
+            } finally {
+                lock.unlockRead(stamp);
+            }
+        }
+
+        /** Under a read lock or an optimistic read (then the caller validates, as for copies). */
+        private boolean gapIn(int seq, long now) {
+            long highest = unwrapper.highest();
+            if (highest < 0 || now - lastWriteNanos > maxAgeNanos) {
+                return false;
+            }
+            long index = SequenceNumbers.unwrap(seq, highest);
+            if (index > highest || index < oldest) {
+                return false;
+            }
+            int slot = (int) index & mask;
+            PacketBuffer cached = packets[slot];
+            return cached == null || indexes[slot] != index || now - sentAt[slot] > maxAgeNanos;
         }
 
         /**

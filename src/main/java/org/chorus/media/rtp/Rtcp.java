@@ -57,6 +57,8 @@ public final class Rtcp {
     public static final int FIR_LENGTH = 20;
     /** The most report blocks (or BYE SSRCs) a 5-bit count can announce. */
     public static final int MAX_COUNT = 31;
+    /** The most SSRCs a REMB can list: its count is one byte. */
+    public static final int MAX_REMB_SSRCS = 255;
 
     /** Seconds from the NTP epoch (1900) to the Unix epoch (1970). */
     private static final long NTP_UNIX_OFFSET_SECONDS = 2_208_988_800L;
@@ -579,27 +581,27 @@ public final class Rtcp {
 
     /**
      * Writes a REMB for {@code bitrate} bits per second (rounded down to an 18-bit mantissa and a
-     * 6-bit exponent) applying to up to 255 SSRCs; the media SSRC field is 0. Returns the length.
+     * 6-bit exponent) applying to the first {@value #MAX_REMB_SSRCS} of {@code ssrcs} (a longer list
+     * is cut: the count field has no room for more); the media SSRC field is 0. Returns the length,
+     * at most {@code rembLength(MAX_REMB_SSRCS)} (1040 bytes).
      */
     public static int writeRemb(byte[] buf, int off, int senderSsrc, long bitrate, int... ssrcs) {
-        if (ssrcs.length > 255) {
-            throw new IllegalArgumentException("a REMB lists at most 255 SSRCs");
-        }
+        int count = Math.min(ssrcs.length, MAX_REMB_SSRCS);
         long value = Math.max(0, bitrate);
         int exponent = 0;
         while ((value >>> exponent) > 0x3FFFF) {
             exponent++;
         }
         long mantissa = value >>> exponent;
-        int length = rembLength(ssrcs.length);
+        int length = rembLength(count);
         writeHeader(buf, off, FMT_AFB, PSFB, length);
         Bytes.put32(buf, off + 4, senderSsrc);
         Bytes.put32(buf, off + 8, 0);
         Bytes.put32(buf, off + 12, REMB_ID);
-        buf[off + 16] = (byte) ssrcs.length;
+        buf[off + 16] = (byte) count;
         buf[off + 17] = (byte) ((exponent << 2) | (int) (mantissa >>> 16));
         Bytes.put16(buf, off + 18, (int) mantissa);
-        for (int i = 0; i < ssrcs.length; i++) {
+        for (int i = 0; i < count; i++) {
             Bytes.put32(buf, off + 20 + 4 * i, ssrcs[i]);
         }
         return length;

@@ -160,6 +160,30 @@ class RetransmissionCacheTest {
     }
 
     @Test
+    void aRecentGapIsAPacketMissingAmongTheCachedOnesAndNothingElse() {
+        RetransmissionCache cache = cache(64, 1000, 4);
+        for (int seq = 65530; seq < 65536 + 10; seq++) {
+            if (seq == 65534 || seq == 65536 + 3) {
+                continue; // lost before the gateway
+            }
+            byte[] p = packet(SSRC, seq & 0xFFFF);
+            cache.insert(p, 0, p.length);
+            now.addAndGet(10 * MS);
+        }
+
+        assertThat(cache.isRecentGap(SSRC, 65534)).as("lost, across the wrap").isTrue();
+        assertThat(cache.isRecentGap(SSRC, 3)).as("lost").isTrue();
+        assertThat(cache.isRecentGap(SSRC, 4)).as("cached: retransmit it, do not ask").isFalse();
+        assertThat(cache.isRecentGap(SSRC, 10)).as("not sent yet").isFalse();
+        assertThat(cache.isRecentGap(SSRC, 65529)).as("older than the oldest cached").isFalse();
+        assertThat(cache.isRecentGap(SSRC + 1, 3)).as("another SSRC").isFalse();
+
+        now.addAndGet(1_500 * MS);
+        assertThat(cache.isRecentGap(SSRC, 3)).as("the stream went quiet longer than the maximum age").isFalse();
+        cache.close();
+    }
+
+    @Test
     void keepsSsrcsApartAndBoundsTheirNumber() {
         RetransmissionCache cache = cache(8, 10_000, 2);
         for (int ssrc = 1; ssrc <= 3; ssrc++) {

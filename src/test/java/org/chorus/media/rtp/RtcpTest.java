@@ -162,6 +162,23 @@ class RtcpTest {
     }
 
     @Test
+    void aRembListsAtMost255SsrcsTheFirstOnes() {
+        int[] ssrcs = new int[300];
+        for (int i = 0; i < ssrcs.length; i++) {
+            ssrcs[i] = 1000 + i;
+        }
+        byte[] buf = new byte[PacketBuffer.MAX_PACKET_SIZE];
+        int length = Rtcp.writeRemb(buf, 0, SENDER, 2_500_000, ssrcs);
+
+        assertThat(length).isEqualTo(Rtcp.rembLength(Rtcp.MAX_REMB_SSRCS)).isEqualTo(1040);
+        assertThat(Rtcp.isValidCompound(buf, 0, length)).isTrue();
+        assertThat(Rtcp.rembSsrcCount(buf, 0, length)).isEqualTo(255);
+        assertThat(Rtcp.rembSsrc(buf, 0, 0)).isEqualTo(1000);
+        assertThat(Rtcp.rembSsrc(buf, 0, 254)).isEqualTo(1254);
+        assertThat(Rtcp.rembBitrate(buf, 0)).isEqualTo(2_500_000);
+    }
+
+    @Test
     void rembRoundsDownToWhatEighteenBitsCarry() {
         byte[] buf = new byte[32];
         for (long bitrate : new long[] {0, 1, 262_143, 262_144, 300_001, 2_500_000, 123_456_789, 40_000_000_000L}) {

@@ -1,0 +1,153 @@
+package org.chorus.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.chorus.gateway.GatewayTestAccess;
+import org.chorus.jingle.client.ClientMedia;
+import org.chorus.jingle.client.ReceivingSession;
+import org.chorus.media.rtp.Rtcp;
+import org.chorus.testing.ProsodyExtension;
+import org.chorus.testing.ProsodyServer;
+import org.chorus.testing.XmppTestClient;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.jxmpp.jid.impl.JidCreate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One receiver floods the gateway with NACKs (issue 8, hole 4): the other receivers' media must not
+ * suffer, the flooding receiver gets no more retransmissions than its budget allows, and the sender
+ * is not asked for the flood's sequence numbers.
+ */
+@ExtendWith(ProsodyExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NackFloodEndToEndTest {
+    private static final Logger log = LoggerFactory.getLogger(NackFloodEndToEndTest.class);
+    private static final Duration WINDOW = Duration.ofSeconds(4);
+    /** NACK packets the flooding receiver sends a second. */
+    private static final int NACKS_PER_SECOND = 200;
+    /** Sequence numbers each NACK lists: the newest 256 the flooder has seen. */
+    private static final int SEQS_PER_NACK = 256;
+
+    private final ProsodyServer server;
+    private ClientMedia media;
+    private AutoCloseable gateway;
+    private final List<ProbeParticipant> participants = new ArrayList<>();
+    private XmppTestClient owner;
+
+    NackFloodEndToEndTest(ProsodyServer server) {
+        this.server = server;
+    }
+
+    @BeforeAll
+    void setUp() throws Exception {
+        media = ClientMedia.loopback();
+        owner = XmppTestClient.connectNewUser(server, "owner");
+        gateway = GatewayTestAccess.start(server, List.of());
+    }
+
+    @AfterAll
+    void tearDown() throws Exception {
+        for (ProbeParticipant p : participants) {
+            p.close();
+        }
+        if (gateway != null) {
+            gateway.close();
+        }
+        owner.close();
+        media.close();
+    }
+
+    @Test
+    void aReceiverFloodingNacksNeitherSlowsTheOthersNorReachesTheSender() throws Exception {
+        List<XmppTestClient> clients = new ArrayList<>();
+        for (String n : List.of("sender", "flooder", "viewer")) {
+            clients.add(XmppTestClient.connectNewUser(server, n));
+        }
+        owner.createMembersOnlyRoom("flood", "owner", clients.stream().map(XmppTestClient::bareJid).toList());
+        List<ProbeParticipant> three = new ArrayList<>();
+        for (XmppTestClient c : clients) {
+            c.joinRoom("flood", c.bareJid().getLocalpart().toString());
+            ProbeParticipant p = new ProbeParticipant(c, media);
+            participants.add(p);
+            three.add(p);
+        }
+        ProbeParticipant a = three.get(0);
+        ProbeParticipant b = three.get(1);
+        ProbeParticipant c = three.get(2);
+        var conference = JidCreate.bareFrom("flood@" + server.componentDomain());
+        for (ProbeParticipant p : three) {
+            p.join(conference);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.videoFrom(a) > 100 && c.videoFrom(a) > 100);
+        ReceivingSession fromA = b.sessionFrom(a).orElseThrow();
+        int videoSsrc = (int) fromA.videoSsrc().orElseThrow();
+
+        // before the flood
+        long[] before = countBoth(() -> c.videoFrom(a), () -> b.datagramsFrom(a));
+        long viewerBefore = before[0];
+        long flooderBefore = before[1];
+
+        ScheduledExecutorService flood = Executors.newSingleThreadScheduledExecutor();
+        AtomicLong nacksSent = new AtomicLong();
+        byte[] nack = new byte[2048];
+        int[] seqs = new int[SEQS_PER_NACK];
+        long nackedBefore = a.nackedSequenceNumbers.get();
+        try {
+            flood.scheduleAtFixedRate(() -> {
+                int last = b.bySid.get(fromA.sid()).lastVideoSeq.get();
+                for (int i = 0; i < seqs.length; i++) {
+                    seqs[i] = (last - seqs.length + 1 + i) & 0xFFFF;
+                }
+                int length = Rtcp.writeNack(nack, 0, b.client.rtcpSsrc(), videoSsrc, seqs, seqs.length);
+                if (fromA.sendRtcp(nack, 0, length)) {
+                    nacksSent.incrementAndGet();
+                }
+            }, 0, 1_000_000 / NACKS_PER_SECOND, TimeUnit.MICROSECONDS);
+            Thread.sleep(1_000); // let the flood reach its steady state
+            long[] during = countBoth(() -> c.videoFrom(a), () -> b.datagramsFrom(a));
+            long viewerDuring = during[0];
+            long flooderDuring = during[1];
+            long nackedDuringFlood = a.nackedSequenceNumbers.get() - nackedBefore;
+            long asked = nacksSent.get() * SEQS_PER_NACK;
+
+            log.info("NACK flood: viewer {} video packets before, {} during; flooder {} datagrams before, {} during; "
+                    + "sender asked for {} of {} sequence numbers", viewerBefore, viewerDuring, flooderBefore, flooderDuring,
+                    nackedDuringFlood, asked);
+            assertThat(nacksSent.get()).as("NACKs the flooder sent").isGreaterThan(NACKS_PER_SECOND * 3L);
+            SoftAssertions.assertSoftly(soft -> {
+                soft.assertThat(viewerDuring).as("the viewer's video packets from the sender in %s during the flood "
+                        + "(%d before)", WINDOW, viewerBefore)
+                        .isBetween((long) (viewerBefore * 0.7), (long) (viewerBefore * 1.3));
+                soft.assertThat(flooderDuring).as("SRTP datagrams the flooder got from the sender in %s during the "
+                        + "flood (%d before): retransmissions stay within its budget", WINDOW, flooderBefore)
+                        .isLessThanOrEqualTo(flooderBefore * 2);
+                soft.assertThat(nackedDuringFlood).as("sequence numbers the sender was asked for, of %d the flooder "
+                        + "asked", asked).isLessThan(1_000);
+            });
+        } finally {
+            flood.shutdownNow();
+        }
+    }
+
+    private static long[] countBoth(java.util.function.LongSupplier first, java.util.function.LongSupplier second)
+            throws InterruptedException {
+        long a = first.getAsLong();
+        long b = second.getAsLong();
+        Thread.sleep(WINDOW.toMillis());
+        return new long[] {first.getAsLong() - a, second.getAsLong() - b};
+    }
+}
