@@ -206,7 +206,7 @@ final class RawXmppClient implements AutoCloseable {
                 } else if (event == XMLStreamConstants.END_ELEMENT) {
                     depth--;
                     if (depth == 0) {
-                        closeReason = "the server closed the stream";
+                        closeReason = closeReason.isEmpty() ? "the server closed the stream" : closeReason;
                         break;
                     }
                 } else if (event == XMLStreamConstants.END_DOCUMENT) {
@@ -214,7 +214,7 @@ final class RawXmppClient implements AutoCloseable {
                 }
             }
         } catch (XMLStreamException | RuntimeException e) {
-            if (open) {
+            if (open && closeReason.isEmpty()) {
                 closeReason = "read failed: " + e;
             }
         } finally {
