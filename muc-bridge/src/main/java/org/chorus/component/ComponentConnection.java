@@ -139,7 +139,7 @@ public final class ComponentConnection implements StanzaSink, ComponentStream.Ca
     }
 
     @Override
-    public void lost(ComponentStream from) {
+    public void lost(ComponentStream from, String why) {
         synchronized (lock) {
             if (from != session || state != ConnectionState.CONNECTED) {
                 return;
@@ -149,7 +149,7 @@ public final class ComponentConnection implements StanzaSink, ComponentStream.Ca
             failedAttempts = 0;
             scheduleAttempt();
         }
-        log.warn("Lost the stream to {}:{}; reconnecting", settings.host(), settings.port());
+        log.warn("Lost the stream to {}:{} ({}); reconnecting", settings.host(), settings.port(), why);
         signalling.execute(listener::onDisconnected);
     }
 

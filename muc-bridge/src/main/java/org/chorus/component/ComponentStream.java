@@ -20,6 +20,7 @@ import org.dom4j.Element;
 import org.dom4j.io.XPPPacketReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xmlpull.mxp1.MXParser;
 import org.xmlpull.v1.XmlPullParser;
 import org.xmlpull.v1.XmlPullParserException;
 import org.xmlpull.v1.XmlPullParserFactory;
@@ -41,7 +42,8 @@ final class ComponentStream {
     interface Callbacks {
         void packet(ComponentStream stream, Packet packet);
 
-        void lost(ComponentStream stream);
+        /** The stream ended without {@link #close()}; {@code why} says how, for the log. */
+        void lost(ComponentStream stream, String why);
     }
 
     private static final Logger log = LoggerFactory.getLogger(ComponentStream.class);
@@ -76,7 +78,7 @@ final class ComponentStream {
             socket.setSoTimeout(connectTimeoutMillis);
             socket.setTcpNoDelay(true);
             reader = new XPPPacketReader();
-            reader.setXPPFactory(XmlPullParserFactory.newInstance());
+            reader.setXPPFactory(parserFactory());
             reader.getXPPParser().setInput(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             writer = new BufferedWriter(new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8));
             handshake();
@@ -92,6 +94,18 @@ final class ComponentStream {
         thread.setDaemon(true);
         thread.start();
         keepAlive = timers.scheduleWithFixedDelay(this::keepAlive, KEEP_ALIVE_MILLIS, KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * XPP3's plain parser. The factory's default, {@code MXParserCachingStrings}, interns namespace
+     * names in a hash table whose index goes negative for names longer than 16 characters that start
+     * with a character from U+0400 up (the hash overflows), so a namespace of 19 CJK characters in any
+     * stanza threw ArrayIndexOutOfBoundsException in the middle of the stream.
+     */
+    static XmlPullParserFactory parserFactory() throws XmlPullParserException {
+        XmlPullParserFactory factory = XmlPullParserFactory.newInstance(MXParser.class.getName(), null);
+        factory.setNamespaceAware(true);
+        return factory;
     }
 
     private void handshake() throws IOException, XmlPullParserException, DocumentException, ComponentException {
@@ -196,8 +210,7 @@ final class ComponentStream {
         if (closed.compareAndSet(false, true)) {
             stopKeepAlive();
             closeSocket();
-            log.debug("Component stream ended: {}", why);
-            callbacks.lost(this);
+            callbacks.lost(this, why);
         }
     }
 

@@ -63,4 +63,21 @@ class StreamStanzasTest {
         assertThat(OutboundXml.serialize(iq.getElement()))
                 .isEqualTo("<iq type=\"result\" id=\"9\" to=\"s@localhost/r\"><q xmlns=\"x\">cut \uFFFD</q></iq>");
     }
+
+    @Test
+    void aLongNamespaceOfCjkCharactersIsReadLikeAnyOther() throws Exception {
+        String namespace = "\u4E2D\u6587\u547D\u540D\u7A7A\u95F4".repeat(3) + "\u4E2D"; // 19 characters
+        org.dom4j.io.XPPPacketReader reader = new org.dom4j.io.XPPPacketReader();
+        reader.setXPPFactory(ComponentStream.parserFactory());
+        reader.getXPPParser().setInput(new java.io.StringReader("<stream:stream xmlns='jabber:component:accept'"
+                + " xmlns:stream='http://etherx.jabber.org/streams'><iq type='get' id='1'><q xmlns='" + namespace + "'/></iq>"));
+        for (int e = reader.getXPPParser().getEventType(); e != org.xmlpull.v1.XmlPullParser.START_TAG; ) {
+            e = reader.getXPPParser().next();
+        }
+
+        Element iq = reader.parseDocument().getRootElement();
+
+        assertThat(iq.getName()).isEqualTo("iq");
+        assertThat(iq.elements().get(0).getNamespaceURI()).isEqualTo(namespace);
+    }
 }

@@ -66,6 +66,9 @@ class ComponentStreamEndToEndTest {
                 Arguments.of("Jingle session-initiate to a conference JID with a resource outside the BMP",
                         "<iq type='set' id='%s' to='team@%s/" + EMOJI + "'>"
                                 + "<jingle xmlns='urn:xmpp:jingle:1' action='session-initiate' sid='s" + EMOJI + "'/></iq>"),
+                Arguments.of("IQ whose child's namespace is 19 CJK characters (found by the stanza fuzz, seed 20000 case 2394)",
+                        "<iq type='get' id='%s' to='%s'><query xmlns='"
+                                + "\u4E2D\u6587\u547D\u540D\u7A7A\u95F4".repeat(3) + "\u4E2D'/></iq>"),
                 Arguments.of("ping to a resource with a character from Unicode's private use planes",
                         "<iq type='get' id='%s' to='%s/\uDB80\uDC00'><ping xmlns='urn:xmpp:ping'/></iq>"));
     }

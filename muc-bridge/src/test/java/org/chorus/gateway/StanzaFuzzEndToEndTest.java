@@ -3,15 +3,8 @@ package org.chorus.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.classic.spi.StackTraceElementProxy;
-import ch.qos.logback.core.AppenderBase;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 
 /**
  * Mutated stanzas from a member in the room, a member outside it and a stranger, through a real
@@ -53,11 +45,12 @@ class StanzaFuzzEndToEndTest {
     private static final long HEAP_SLACK = 24L << 20;
     private static final int THREAD_SLACK = 4;
     private static final String ROOM = "fuzz";
+    private static final boolean HISTOGRAM = Boolean.getBoolean("fuzz.histogram");
 
     private final ProsodyServer server;
     private final Map<Sender, ProsodyServer.Account> accounts = new EnumMap<>(Sender.class);
     private final Map<Sender, RawXmppClient> clients = new EnumMap<>(Sender.class);
-    private final ErrorLog errors = new ErrorLog();
+    private GatewayLogCapture errors;
     private final Map<String, Integer> cutReasons = new java.util.TreeMap<>();
     private XmppTestClient owner;
     private GatewayFixture gateway;
@@ -74,7 +67,7 @@ class StanzaFuzzEndToEndTest {
         owner = XmppTestClient.connectNewUser(server, "owner");
         owner.createMembersOnlyRoom(ROOM, "owner", XmppTestClient.bareJids(
                 accounts.get(Sender.MEMBER_IN_ROOM), accounts.get(Sender.MEMBER_OUTSIDE)));
-        errors.start();
+        errors = GatewayLogCapture.attach();
         gateway = GatewayFixture.start(server, List.of(ROOM));
         for (Sender s : Sender.values()) {
             connect(s);
@@ -97,7 +90,9 @@ class StanzaFuzzEndToEndTest {
         if (gateway != null) {
             gateway.close();
         }
-        errors.stop();
+        if (errors != null) {
+            errors.detach();
+        }
     }
 
     private RawXmppClient connect(Sender s) {
@@ -129,6 +124,7 @@ class StanzaFuzzEndToEndTest {
         StanzaFuzzer fuzzer = new StanzaFuzzer(SEED, server.componentDomain(), server.mucDomain(), ROOM);
         long reconnectsBefore = gateway.gateway().reconnectAttempts();
         Baseline before = Baseline.take();
+        Map<String, long[]> histogramBefore = HISTOGRAM ? histogram() : Map.of();
         System.out.printf("Baseline: %d threads, %.1f MB live heap%n", before.threads, before.heap / 1048576.0);
 
         Semaphore window = new Semaphore(WINDOW);
@@ -180,15 +176,18 @@ class StanzaFuzzEndToEndTest {
                         + " component reconnects %d; gateway errors logged %d%n",
                 STANZAS, requests.get(), answered.get(), unanswered.size(), senderCut.get(), streamsCut, seconds, pingMillis,
                 before.threads, after.threads, before.heap / 1048576.0, after.heap / 1048576.0,
-                gateway.gateway().reconnectAttempts() - reconnectsBefore, errors.events.size());
+                gateway.gateway().reconnectAttempts() - reconnectsBefore, errors.events().size());
+        if (HISTOGRAM) {
+            printGrowth(histogramBefore, histogram());
+        }
         cutReasons.forEach((why, count) -> System.out.println("Sender streams ended by the server: " + count + " x " + why));
-        errors.events.forEach(e -> System.out.println("Gateway error: " + e));
+        errors.events().forEach(e -> System.out.println("Gateway error: " + e));
         unanswered.stream().limit(20).forEach(u -> System.out.println("Unanswered: " + u));
 
         assertThat(unanswered).as("IQ requests left unanswered for %s (seed %d)", ANSWER, SEED).isEmpty();
         assertThat(gateway.gateway().reconnectAttempts() - reconnectsBefore).as("component stream reconnects").isZero();
         assertThat(gateway.gateway().connectionState()).isEqualTo(ConnectionState.CONNECTED);
-        assertThat(errors.events).as("errors the gateway logged (seed %d)", SEED).isEmpty();
+        assertThat(errors.events()).as("errors the gateway logged (seed %d)", SEED).isEmpty();
         assertThat(pingMillis).as("ping round trip after the run, ms").isLessThan(200);
         assertThat(after.threads).as("threads after the run").isLessThanOrEqualTo(before.threads + THREAD_SLACK);
         assertThat(after.heap).as("live heap after the run").isLessThanOrEqualTo(before.heap + HEAP_SLACK);
@@ -231,6 +230,37 @@ class StanzaFuzzEndToEndTest {
         return last[0];
     }
 
+    /** Live objects per class (bytes, instances), after a full GC: what jcmd GC.class_histogram shows. */
+    private static Map<String, long[]> histogram() {
+        try {
+            String text = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            Map<String, long[]> classes = new java.util.HashMap<>();
+            for (String line : text.split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    classes.put(f[3], new long[] {Long.parseLong(f[2]), Long.parseLong(f[1])});
+                }
+            }
+            return classes;
+        } catch (Exception e) {
+            throw new IllegalStateException("class histogram", e);
+        }
+    }
+
+    private static void printGrowth(Map<String, long[]> before, Map<String, long[]> after) {
+        after.entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue()[0] - before.getOrDefault(b.getKey(), new long[2])[0],
+                        a.getValue()[0] - before.getOrDefault(a.getKey(), new long[2])[0]))
+                .limit(15)
+                .forEach(e -> {
+                    long[] was = before.getOrDefault(e.getKey(), new long[2]);
+                    System.out.printf("Live heap growth: %+,d bytes %+,d instances %s%n",
+                            e.getValue()[0] - was[0], e.getValue()[1] - was[1], e.getKey());
+                });
+    }
+
     /** Threads and live heap of this JVM, which hosts the gateway. */
     private record Baseline(int threads, long heap) {
         static Baseline take() {
@@ -239,42 +269,6 @@ class StanzaFuzzEndToEndTest {
             }
             return new Baseline(ManagementFactory.getThreadMXBean().getThreadCount(),
                     ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-    }
-
-    /** ERROR events of the gateway's code (not the test harness), with where they were thrown. */
-    private static final class ErrorLog extends AppenderBase<ILoggingEvent> {
-        final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
-
-        @Override
-        public void start() {
-            Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-            setContext(root.getLoggerContext());
-            super.start();
-            root.addAppender(this);
-        }
-
-        @Override
-        public void stop() {
-            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(this);
-            super.stop();
-        }
-
-        @Override
-        protected synchronized void append(ILoggingEvent e) {
-            boolean gatewayCode = !e.getLoggerName().startsWith("org.chorus.testing");
-            boolean lostStream = e.getLoggerName().startsWith("org.chorus.component") && e.getLevel().isGreaterOrEqual(Level.WARN);
-            if ((gatewayCode && e.getLevel().isGreaterOrEqual(Level.ERROR)) || lostStream) {
-                StringBuilder b = new StringBuilder(e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage());
-                for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-                    b.append("\n  ").append(t.getClassName()).append(": ").append(t.getMessage());
-                    StackTraceElementProxy[] frames = t.getStackTraceElementProxyArray();
-                    for (int i = 0; i < Math.min(8, frames.length); i++) {
-                        b.append("\n    ").append(frames[i].getSTEAsString());
-                    }
-                }
-                events.add(b.toString());
-            }
         }
     }
 }
