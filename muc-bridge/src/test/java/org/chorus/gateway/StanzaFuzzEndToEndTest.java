@@ -262,10 +262,16 @@ class StanzaFuzzEndToEndTest {
     }
 
     private static void printGrowth(Map<String, long[]> before, Map<String, long[]> after) {
+        printGrowth(before, after, "");
+        printGrowth(before, after, "org.chorus.");
+    }
+
+    private static void printGrowth(Map<String, long[]> before, Map<String, long[]> after, String prefix) {
         after.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(prefix))
                 .sorted((a, b) -> Long.compare(b.getValue()[0] - before.getOrDefault(b.getKey(), new long[2])[0],
                         a.getValue()[0] - before.getOrDefault(a.getKey(), new long[2])[0]))
-                .limit(15)
+                .limit(prefix.isEmpty() ? 15 : 8)
                 .forEach(e -> {
                     long[] was = before.getOrDefault(e.getKey(), new long[2]);
                     System.out.printf("Live heap growth: %+,d bytes %+,d instances %s%n",
