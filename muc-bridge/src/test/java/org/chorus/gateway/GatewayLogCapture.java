@@ -11,15 +11,19 @@ import java.util.List;
 import org.slf4j.LoggerFactory;
 
 /**
- * Collects what the gateway logs that a fuzz run must not cause: every ERROR outside the test harness,
- * and every WARN of the component stream (a dropped stanza or a lost stream), each with the first
- * frames of its stack trace.
+ * Collects what a fuzz run must not cause in the gateway: every ERROR logged outside the test harness,
+ * every WARN of the component stream (a dropped stanza or a lost stream), and every exception no
+ * thread caught, each with the first frames of its stack trace.
  */
 public final class GatewayLogCapture extends AppenderBase<ILoggingEvent> {
     private final List<String> events = new ArrayList<>();
+    private Thread.UncaughtExceptionHandler previousHandler;
 
+    /** Starts collecting; uncaught exceptions of any thread are collected too. */
     public static GatewayLogCapture attach() {
         GatewayLogCapture capture = new GatewayLogCapture();
+        capture.previousHandler = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> capture.uncaught(thread, e));
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         capture.setContext(root.getLoggerContext());
         capture.start();
@@ -29,7 +33,17 @@ public final class GatewayLogCapture extends AppenderBase<ILoggingEvent> {
 
     public void detach() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(this);
+        Thread.setDefaultUncaughtExceptionHandler(previousHandler);
         stop();
+    }
+
+    private synchronized void uncaught(Thread thread, Throwable e) {
+        StringBuilder b = new StringBuilder("UNCAUGHT [" + thread.getName() + "] " + e);
+        StackTraceElement[] frames = e.getStackTrace();
+        for (int i = 0; i < Math.min(10, frames.length); i++) {
+            b.append("\n    at ").append(frames[i]);
+        }
+        events.add(b.toString());
     }
 
     public synchronized List<String> events() {
