@@ -18,7 +18,7 @@ import org.xmpp.packet.Packet;
  * Connect attempts run on a thread of their own, so a slow server never stalls signalling, and
  * a failed attempt always waits its backoff delay, so the loop never busy-spins.
  */
-public final class ComponentConnection implements StanzaSink, WhackSession.Callbacks {
+public final class ComponentConnection implements StanzaSink, ComponentStream.Callbacks {
     private static final Logger log = LoggerFactory.getLogger(ComponentConnection.class);
 
     /** Where and how to connect. */
@@ -40,7 +40,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
 
     private final Object lock = new Object();
     private ConnectionState state = ConnectionState.NEW;
-    private volatile WhackSession session;
+    private volatile ComponentStream session;
     private ScheduledFuture<?> pendingAttempt;
     private int failedAttempts;
     private final AtomicLong reconnectAttempts = new AtomicLong();
@@ -75,7 +75,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
     public void connect() throws ConnectFailure {
         moveTo(ConnectionState.CONNECTING);
         try {
-            WhackSession s = openSession();
+            ComponentStream s = openSession();
             synchronized (lock) {
                 if (state == ConnectionState.STOPPED) {
                     s.close();
@@ -99,7 +99,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
 
     @Override
     public void send(Packet packet) {
-        WhackSession s = session;
+        ComponentStream s = session;
         if (s == null || s.isClosed()) {
             log.debug("Stream down; dropped {} to {}", packet.getElement().getName(), packet.getTo());
             return;
@@ -109,7 +109,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
 
     /** Closes the stream and stops reconnecting. Call it after sending any farewell stanzas. */
     public void stop() {
-        WhackSession s;
+        ComponentStream s;
         synchronized (lock) {
             if (state == ConnectionState.STOPPED) {
                 return;
@@ -128,10 +128,10 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
         log.info("Component stream closed");
     }
 
-    // --- WhackSession.Callbacks, called on Whack's threads ---
+    // --- ComponentStream.Callbacks, called on the stream's reader thread ---
 
     @Override
-    public void packet(WhackSession from, Packet packet) {
+    public void packet(ComponentStream from, Packet packet) {
         // at most one session is open at a time; a session that is still handshaking may deliver too
         if (!from.isClosed()) {
             signalling.execute(() -> listener.onPacket(packet));
@@ -139,7 +139,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
     }
 
     @Override
-    public void lost(WhackSession from) {
+    public void lost(ComponentStream from, String why) {
         synchronized (lock) {
             if (from != session || state != ConnectionState.CONNECTED) {
                 return;
@@ -149,7 +149,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
             failedAttempts = 0;
             scheduleAttempt();
         }
-        log.warn("Lost the stream to {}:{}; reconnecting", settings.host(), settings.port());
+        log.warn("Lost the stream to {}:{} ({}); reconnecting", settings.host(), settings.port(), why);
         signalling.execute(listener::onDisconnected);
     }
 
@@ -169,7 +169,7 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
             moveTo(ConnectionState.CONNECTING);
         }
         reconnectAttempts.incrementAndGet();
-        WhackSession s;
+        ComponentStream s;
         try {
             s = openSession();
         } catch (ConnectFailure e) {
@@ -196,9 +196,9 @@ public final class ComponentConnection implements StanzaSink, WhackSession.Callb
         signalling.execute(() -> listener.onConnected(true));
     }
 
-    private WhackSession openSession() throws ConnectFailure {
-        WhackSession s = new WhackSession(settings.host(), settings.port(), settings.domain(), settings.secret(),
-                (int) settings.connectTimeout().toMillis(), this);
+    private ComponentStream openSession() throws ConnectFailure {
+        ComponentStream s = new ComponentStream(settings.domain(), settings.secret(),
+                (int) settings.connectTimeout().toMillis(), connector, this);
         try {
             s.open(settings.host(), settings.port());
             return s;

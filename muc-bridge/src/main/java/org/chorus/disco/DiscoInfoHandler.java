@@ -20,7 +20,8 @@ import org.xmpp.packet.PacketError.Condition;
 
 /**
  * disco#info (XEP-0030) on the gateway domain and on conference JIDs. A conference JID answers only
- * when its room exists and may carry calls; its answer carries the call state as a XEP-0128 form.
+ * when its room exists and may carry calls; its answer carries the call state as a XEP-0128 form for
+ * the room's members only (others learn that a conference is there, not whether a call runs in it).
  */
 public final class DiscoInfoHandler implements IqHandler {
     private final ConferenceJids jids;
@@ -70,7 +71,19 @@ public final class DiscoInfoHandler implements IqHandler {
         if (!config.get().callable()) {
             return Stanzas.error(iq, Condition.item_not_found, config.get().whyNotCallable());
         }
-        return node == null ? describe(iq, conference) : commandList(iq);
+        if (node != null) {
+            return commandList(iq);
+        }
+        IQ reply = describe(iq, conference);
+        if (isMember(jids.roomFor(conference), iq.getFrom())) {
+            reply.getChildElement().add(callStateForm(conference).getElement());
+        }
+        return reply;
+    }
+
+    private boolean isMember(JID room, JID requester) {
+        return requester != null
+                && rooms.room(room).map(r -> r.affiliationOf(requester.asBareJID()).mayCall()).orElse(false);
     }
 
     private IQ describe(IQ iq, JID conference) {
@@ -82,9 +95,6 @@ public final class DiscoInfoHandler implements IqHandler {
                 .addAttribute("name", conference == null ? "Chorus group calls" : "Call in " + ConferenceJids.label(jids.roomFor(conference)));
         for (String feature : Features.ALL) {
             query.addElement("feature").addAttribute("var", feature);
-        }
-        if (conference != null) {
-            query.add(callStateForm(conference).getElement());
         }
         return reply;
     }

@@ -11,6 +11,7 @@ import org.dom4j.Element;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
+import org.xmpp.packet.JID;
 import org.xmpp.packet.Message;
 import org.xmpp.packet.Packet;
 import org.xmpp.packet.PacketError.Condition;
@@ -19,7 +20,8 @@ import org.xmpp.packet.Presence;
 /**
  * Sends each incoming stanza where it belongs. Every IQ request gets exactly one answer: its
  * handler's, {@code service-unavailable} for a namespace nobody handles, {@code bad-request} for an
- * IQ without exactly one child, and {@code internal-server-error} if a handler fails.
+ * IQ without exactly one child, {@code jid-malformed} for an address the gateway's stringprep refuses,
+ * and {@code internal-server-error} if a handler fails.
  */
 public final class StanzaRouter {
     private static final Logger log = LoggerFactory.getLogger(StanzaRouter.class);
@@ -49,6 +51,14 @@ public final class StanzaRouter {
 
     public void route(Packet packet) {
         try {
+            if (!addressable(packet.getTo())) {
+                log.debug("Refused a {} to an address this gateway cannot handle: {}", packet.getElement().getName(), packet.getTo());
+                if (packet instanceof IQ iq && isRequest(iq)) {
+                    sink.send(Stanzas.error(iq, Condition.jid_malformed,
+                            "the address holds characters this service does not handle"));
+                }
+                return;
+            }
             if (packet instanceof IQ iq) {
                 routeIq(iq);
             } else if (packet instanceof Presence presence) {
@@ -63,6 +73,24 @@ public final class StanzaRouter {
             if (packet instanceof IQ iq && isRequest(iq)) {
                 sink.send(Stanzas.error(iq, Condition.internal_server_error));
             }
+        }
+    }
+
+    /**
+     * Whether the address survives the gateway's own stringprep. The stream hands addresses over as the
+     * server routed them; the server's profile accepts some (characters outside the Basic Multilingual
+     * Plane, among others) that the gateway's JID library refuses, and every handler builds JIDs from
+     * the address it was sent to.
+     */
+    private static boolean addressable(JID to) {
+        if (to == null) {
+            return true;
+        }
+        try {
+            new JID(to.getNode(), to.getDomain(), to.getResource());
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

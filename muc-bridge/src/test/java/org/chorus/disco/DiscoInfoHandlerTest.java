@@ -150,15 +150,12 @@ class DiscoInfoHandlerTest {
     }
 
     @Test
-    void aConferenceOfACallableRoomDescribesItselfWithTheCallState() {
+    void aConferenceOfACallableRoomDescribesItselfWithTheCallStateToAMember() {
+        muc.joined(TEAM, CALLABLE, MucFixture.member("alice", "alice@example.org/laptop"));
         IQ request = discoInfo("get", "team@av.example.org", "");
-        sink.expect(discoInfoGet(TEAM, GATEWAY), "look at the room");
-        CompletableFuture<IQ> pending = handler.handle(request).toCompletableFuture();
-        assertThat(pending).isNotDone();
 
-        muc.tracker.answer(discoInfoResult(sink.next(IQ.class), CALLABLE));
+        IQ reply = answer(request);
 
-        IQ reply = pending.join();
         assertThat(reply.getType()).isEqualTo(IQ.Type.result);
         assertThat(reply.getFrom()).isEqualTo(new JID("team@av.example.org"));
         assertThat(reply.getChildElement().element("identity").attributeValue("type")).isEqualTo("audio-video");
@@ -171,15 +168,44 @@ class DiscoInfoHandlerTest {
     }
 
     @Test
-    void anActiveCallShowsInTheForm() {
+    void aConferenceLooksItsRoomUpAndShowsNoCallStateToOneWhoIsNotAMember() {
         calls.put(new ActiveCalls.CallInfo("c-42", new JID("team@av.example.org"), TEAM, Instant.EPOCH, 3, "file"));
-        IQ request = discoInfo("get", "team@av.example.org/x", "");
+        IQ request = discoInfo("get", "team@av.example.org", "");
         sink.expect(discoInfoGet(TEAM, GATEWAY), "look at the room");
         CompletableFuture<IQ> pending = handler.handle(request).toCompletableFuture();
+        assertThat(pending).isNotDone();
 
         muc.tracker.answer(discoInfoResult(sink.next(IQ.class), CALLABLE));
 
-        assertThat(form(pending.join())).containsEntry("call_id", "c-42").containsEntry("participants", "3")
+        IQ reply = pending.join();
+        assertThat(reply.getType()).isEqualTo(IQ.Type.result);
+        assertThat(reply.getChildElement().element("identity").attributeValue("type")).isEqualTo("audio-video");
+        assertThat(features(reply)).containsExactlyElementsOf(Features.ALL);
+        assertThat(reply.getChildElement().element(QName.get("x", Namespaces.DATA_FORMS))).isNull();
+    }
+
+    @Test
+    void aStrangerSeesNoCallStateOfAJoinedRoom() {
+        muc.joined(TEAM, CALLABLE, MucFixture.member("alice", "alice@example.org/laptop"));
+        calls.put(new ActiveCalls.CallInfo("c-42", new JID("team@av.example.org"), TEAM, Instant.EPOCH, 3, "file"));
+        IQ request = iq("<iq type='get' id='d2' from='mallory@example.org/x' to='team@av.example.org'>"
+                + "<query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+
+        IQ reply = answer(request);
+
+        assertThat(reply.getType()).isEqualTo(IQ.Type.result);
+        assertThat(features(reply)).containsExactlyElementsOf(Features.ALL);
+        assertThat(reply.getChildElement().element(QName.get("x", Namespaces.DATA_FORMS))).isNull();
+    }
+
+    @Test
+    void anActiveCallShowsInTheFormOfAMember() {
+        muc.joined(TEAM, CALLABLE, MucFixture.member("alice", "alice@example.org/laptop"));
+        calls.put(new ActiveCalls.CallInfo("c-42", new JID("team@av.example.org"), TEAM, Instant.EPOCH, 3, "file"));
+
+        IQ reply = answer(discoInfo("get", "team@av.example.org/x", ""));
+
+        assertThat(form(reply)).containsEntry("call_id", "c-42").containsEntry("participants", "3")
                 .containsEntry("recording", "file");
     }
 

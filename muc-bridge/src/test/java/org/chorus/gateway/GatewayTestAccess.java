@@ -58,4 +58,14 @@ public final class GatewayTestAccess {
             throws Exception {
         return GatewayFixture.start(server, rooms, overrides);
     }
+
+    /** The UDP port the gateway started by {@link #start} receives media on. */
+    public static int mediaPort(AutoCloseable gateway) {
+        return ((GatewayFixture) gateway).gateway().mediaPort();
+    }
+
+    /** How often the gateway's component stream had to be opened again since start. */
+    public static long reconnectAttempts(AutoCloseable gateway) {
+        return ((GatewayFixture) gateway).gateway().reconnectAttempts();
+    }
 }
