@@ -34,7 +34,11 @@ public final class ComponentConnection implements StanzaSink, ComponentStream.Ca
     }
 
     private final Settings settings;
+    /** Stanzas handed to the signalling thread and not yet taken up by it. */
+    static final int MAX_STANZAS_IN_FLIGHT = 1024;
+
     private final ScheduledExecutorService signalling;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_STANZAS_IN_FLIGHT);
     private final ConnectionListener listener;
     private final ScheduledThreadPoolExecutor connector;
 
@@ -133,8 +137,24 @@ public final class ComponentConnection implements StanzaSink, ComponentStream.Ca
     @Override
     public void packet(ComponentStream from, Packet packet) {
         // at most one session is open at a time; a session that is still handshaking may deliver too
-        if (!from.isClosed()) {
-            signalling.execute(() -> listener.onPacket(packet));
+        if (from.isClosed()) {
+            return;
+        }
+        // a bounded hand-over: when signalling falls behind, the reader stops reading, and the server
+        // holds (or, past its own limits, refuses) what comes next, instead of the queue growing
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            signalling.execute(() -> {
+                inFlight.release();
+                listener.onPacket(packet);
+            });
+        } catch (RuntimeException e) {
+            inFlight.release(); // the executor is shut down: the stanza is dropped with it
         }
     }
 
