@@ -32,7 +32,8 @@ public final class Room {
     private boolean unsuitableNoticePosted;
     private final Map<String, Element> presenceExtensions = new LinkedHashMap<>();
     private int nickAttempt;
-    private java.util.concurrent.ScheduledFuture<?> joinTimer;
+    /** The timer of the current state (giving up a join, looking again for a missing room); cancelled when the state changes. */
+    private java.util.concurrent.ScheduledFuture<?> stateTimer;
 
     Room(JID jid, JID conferenceJid, JID occupantAddress, boolean configured, String nick) {
         this.jid = jid;
@@ -105,8 +106,8 @@ public final class Room {
         if (!state.canMoveTo(target)) {
             throw new IllegalStateException(jid + ": room cannot go from " + state + " to " + target);
         }
-        if (state == RoomState.JOINING && target != RoomState.JOINING) {
-            cancelJoinTimer();
+        if (target != state) {
+            cancelStateTimer();
         }
         state = target;
     }
@@ -126,16 +127,19 @@ public final class Room {
         return ++nickAttempt;
     }
 
-    /** The timer that gives up on an unanswered join; replaces (and cancels) an earlier one. */
-    void joinTimer(java.util.concurrent.ScheduledFuture<?> timer) {
-        cancelJoinTimer();
-        joinTimer = timer;
+    /**
+     * Sets the timer of the current state, cancelling an earlier one: a room has at most one, and it
+     * ends with the state it was set in.
+     */
+    void stateTimer(java.util.concurrent.ScheduledFuture<?> timer) {
+        cancelStateTimer();
+        stateTimer = timer;
     }
 
-    void cancelJoinTimer() {
-        if (joinTimer != null) {
-            joinTimer.cancel(false);
-            joinTimer = null;
+    private void cancelStateTimer() {
+        if (stateTimer != null) {
+            stateTimer.cancel(false);
+            stateTimer = null;
         }
     }
 

@@ -352,7 +352,7 @@ public final class RoomRegistry {
         room.startArriving();
         sendJoin(room);
         // a MUC that never answers must not keep the room, and every call waiting for it, joining forever
-        room.joinTimer(signalling.schedule(() -> {
+        room.stateTimer(signalling.schedule(() -> {
             if (room.state() == RoomState.JOINING) {
                 sendLeave(room);
                 refused(room, "no answer to the join within " + admission.settings().joinTimeout().toMillis() + " ms");
@@ -485,11 +485,11 @@ public final class RoomRegistry {
             forget(room); // the next call to it looks again
             return;
         }
-        signalling.schedule(() -> {
+        room.stateTimer(signalling.schedule(() -> {
             if (connected && (room.state() == RoomState.MISSING || room.state() == RoomState.REFUSED)) {
                 startProbe(room);
             }
-        }, retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+        }, retryDelay.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     /** A room could not be looked at (not a missing room, which is an empty answer). */

@@ -287,6 +287,25 @@ class RoomRegistryTest {
         }
 
         @Test
+        void reconnectsDoNotMultiplyTheLookingAgain() {
+            muc.tracker.answer(errorReply(probeConfigured(), Condition.item_not_found));
+            for (int i = 0; i < 2; i++) {
+                clock.advance(Duration.ofSeconds(30));
+                registry.onDisconnected();
+                sink.expect(discoInfoGet(TEAM, SELF), "disco#info after reconnect " + i);
+                registry.onConnected();
+                muc.tracker.answer(errorReply(sink.next(IQ.class), Condition.item_not_found));
+            }
+
+            for (int i = 0; i < 3; i++) {
+                sink.expect(discoInfoGet(TEAM, SELF), "the one look " + i);
+                clock.advance(Duration.ofSeconds(60));
+                muc.tracker.answer(errorReply(sink.next(IQ.class), Condition.item_not_found));
+            }
+            assertThat(clock.pending()).isEqualTo(1);
+        }
+
+        @Test
         void noRetryWhileDisconnected() {
             muc.tracker.answer(errorReply(probeConfigured(), Condition.item_not_found));
             registry.onDisconnected();
