@@ -34,6 +34,11 @@ public record JingleRequest(String action, String sid, String initiator, List<El
         if (sid == null || sid.isBlank()) {
             throw new Malformed("the jingle element has no sid");
         }
+        int maxSid = org.chorus.jingle.JingleLimits.DEFAULTS.maxSidLength();
+        if (sid.length() > maxSid) {
+            // checked before the sid is used as a key or written to a log
+            throw new Malformed("over the gateway's limit of " + maxSid + " characters of sid");
+        }
         List<Element> contents = jingle.elements("content");
         return new JingleRequest(action, sid, jingle.attributeValue("initiator"), contents);
     }

@@ -6,11 +6,12 @@ import org.xmpp.packet.IQ;
 import org.xmpp.packet.PacketError.Condition;
 
 /**
- * How many ICE candidates a peer may signal for one session, in its offer or answer and trickled
- * together (PROTOCOL.md §5): a browser sends a handful; more only costs the gateway checks.
+ * How many ICE candidates a peer may signal for one session over its life, in its offer or answer
+ * and trickled together (PROTOCOL.md §5; {@link JingleLimits#maxCandidatesPerSession()}): a browser
+ * sends a handful; more only costs the gateway checks.
  */
 final class CandidateLimit {
-    static final int MAX = 64;
+    static final int MAX = JingleLimits.DEFAULTS.maxCandidatesPerSession();
 
     private CandidateLimit() {}
 
@@ -23,6 +24,6 @@ final class CandidateLimit {
     }
 
     static IQ refusal(IQ iq) {
-        return Stanzas.error(iq, Condition.bad_request, "too many candidates for one session (max-candidates: " + MAX + ")");
+        return Stanzas.error(iq, Condition.bad_request, "over the gateway's limit of " + MAX + " candidates per session");
     }
 }

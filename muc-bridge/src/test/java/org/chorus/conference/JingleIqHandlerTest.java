@@ -110,6 +110,14 @@ class JingleIqHandlerTest {
     }
 
     @Test
+    void anOverlongSidIsBadRequestBeforeAnythingElse() {
+        IQ request = jingle("set", "team@av.example.org", " action='transport-info' sid='" + "s".repeat(129) + "'", CONTENT);
+
+        assertError(answerNow(request), request, Condition.bad_request);
+        assertThat(answerNow(request).getError().getText()).contains("128 characters of sid");
+    }
+
+    @Test
     void typeGetIsBadRequest() {
         IQ request = jingle("get", "team@av.example.org", " action='session-initiate' sid='s1'", CONTENT);
 

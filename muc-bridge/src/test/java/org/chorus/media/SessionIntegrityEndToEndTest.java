@@ -218,21 +218,25 @@ class SessionIntegrityEndToEndTest {
         TestRoom room = room("trickle", "alice");
         MediaParticipant alice = room.member(0);
         SendingSession call = alice.join(room.conference);
-        List<Candidate> many = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            many.add(Candidate.udpHost("f" + i, 1, 2130706431L - i, "127.0.0.1", 40000 + i, 0, "c" + i));
+        List<IQ> answers = new ArrayList<>();
+        for (int batch = 0; batch < 5; batch++) {
+            List<Candidate> some = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                int n = batch * 30 + i;
+                some.add(Candidate.udpHost("f" + n, 1, 2130706431L - n, "127.0.0.1", 40000 + n, 0, "c" + n));
+            }
+            answers.add(alice.xmpp.sendIqAndWait(JingleMessages.transportInfo(alice.xmpp.jid(), room.conference,
+                    call.sid(), "audio", new IceTransport(null, null, null, false, some, false))));
         }
-        IceTransport trickle = new IceTransport(null, null, null, false, many, false);
 
-        IQ first = alice.xmpp.sendIqAndWait(JingleMessages.transportInfo(alice.xmpp.jid(), room.conference, call.sid(),
-                "audio", trickle));
-        IQ second = alice.xmpp.sendIqAndWait(JingleMessages.transportInfo(alice.xmpp.jid(), room.conference, call.sid(),
-                "audio", trickle));
-
-        assertThat(first.getType()).isEqualTo(IQ.Type.result);
-        assertThat(second.getType()).isEqualTo(IQ.Type.error);
-        assertThat(second.getError().getCondition()).isEqualTo(StanzaError.Condition.bad_request);
-        assertThat(second.getError().getDescriptiveText()).contains("max-candidates: 64");
+        // 4 x 30 fit in the 128 a session may have; the fifth batch does not
+        for (IQ answer : answers.subList(0, 4)) {
+            assertThat(answer.getType()).isEqualTo(IQ.Type.result);
+        }
+        IQ fifth = answers.get(4);
+        assertThat(fifth.getType()).isEqualTo(IQ.Type.error);
+        assertThat(fifth.getError().getCondition()).isEqualTo(StanzaError.Condition.bad_request);
+        assertThat(fifth.getError().getDescriptiveText()).contains("128 candidates per session");
         assertThat(call.endReason()).isEmpty();
     }
 
