@@ -52,7 +52,7 @@ class HousekeepingEndToEndTest {
     private final ProsodyServer server;
     private ClientMedia media;
     private AutoCloseable gateway;
-    private final List<ProbeParticipant> participants = new ArrayList<>();
+    private final List<MediaParticipant> participants = new ArrayList<>();
     private XmppTestClient owner;
 
     HousekeepingEndToEndTest(ProsodyServer server) {
@@ -68,7 +68,7 @@ class HousekeepingEndToEndTest {
 
     @AfterAll
     void tearDown() throws Exception {
-        for (ProbeParticipant p : participants) {
+        for (MediaParticipant p : participants) {
             p.close();
         }
         if (gateway != null) {
@@ -85,16 +85,16 @@ class HousekeepingEndToEndTest {
             clients.add(XmppTestClient.connectNewUser(server, n));
         }
         owner.createMembersOnlyRoom("house", "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        List<ProbeParticipant> three = new ArrayList<>();
+        List<MediaParticipant> three = new ArrayList<>();
         for (XmppTestClient c : clients) {
             c.joinRoom("house", c.bareJid().getLocalpart().toString());
-            ProbeParticipant p = new ProbeParticipant(c, media);
+            MediaParticipant p = new MediaParticipant(c, media, MediaParticipant.Video.FULL_SIZE);
             participants.add(p);
             three.add(p);
         }
-        ProbeParticipant steady = three.get(0);
-        ProbeParticipant silent = three.get(1);
-        ProbeParticipant many = three.get(2);
+        MediaParticipant steady = three.get(0);
+        MediaParticipant silent = three.get(1);
+        MediaParticipant many = three.get(2);
         var conference = JidCreate.bareFrom("house@" + server.componentDomain());
         steady.join(conference);
         silent.join(conference);

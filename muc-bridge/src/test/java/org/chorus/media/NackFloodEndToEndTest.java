@@ -45,7 +45,7 @@ class NackFloodEndToEndTest {
     private final ProsodyServer server;
     private ClientMedia media;
     private AutoCloseable gateway;
-    private final List<ProbeParticipant> participants = new ArrayList<>();
+    private final List<MediaParticipant> participants = new ArrayList<>();
     private XmppTestClient owner;
 
     NackFloodEndToEndTest(ProsodyServer server) {
@@ -61,7 +61,7 @@ class NackFloodEndToEndTest {
 
     @AfterAll
     void tearDown() throws Exception {
-        for (ProbeParticipant p : participants) {
+        for (MediaParticipant p : participants) {
             p.close();
         }
         if (gateway != null) {
@@ -78,18 +78,18 @@ class NackFloodEndToEndTest {
             clients.add(XmppTestClient.connectNewUser(server, n));
         }
         owner.createMembersOnlyRoom("flood", "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        List<ProbeParticipant> three = new ArrayList<>();
+        List<MediaParticipant> three = new ArrayList<>();
         for (XmppTestClient c : clients) {
             c.joinRoom("flood", c.bareJid().getLocalpart().toString());
-            ProbeParticipant p = new ProbeParticipant(c, media);
+            MediaParticipant p = new MediaParticipant(c, media, MediaParticipant.Video.FULL_SIZE);
             participants.add(p);
             three.add(p);
         }
-        ProbeParticipant a = three.get(0);
-        ProbeParticipant b = three.get(1);
-        ProbeParticipant c = three.get(2);
+        MediaParticipant a = three.get(0);
+        MediaParticipant b = three.get(1);
+        MediaParticipant c = three.get(2);
         var conference = JidCreate.bareFrom("flood@" + server.componentDomain());
-        for (ProbeParticipant p : three) {
+        for (MediaParticipant p : three) {
             p.join(conference);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> b.videoFrom(a) > 100 && c.videoFrom(a) > 100);

@@ -46,7 +46,7 @@ class OversizeOfferEndToEndTest {
     private ProsodyServer server;
     private ClientMedia media;
     private AutoCloseable gateway;
-    private final List<ProbeParticipant> participants = new ArrayList<>();
+    private final List<MediaParticipant> participants = new ArrayList<>();
     private XmppTestClient owner;
 
     @BeforeAll
@@ -61,7 +61,7 @@ class OversizeOfferEndToEndTest {
 
     @AfterAll
     void tearDown() throws Exception {
-        for (ProbeParticipant p : participants) {
+        for (MediaParticipant p : participants) {
             p.close();
         }
         if (gateway != null) {
@@ -78,16 +78,16 @@ class OversizeOfferEndToEndTest {
         }
     }
 
-    private List<ProbeParticipant> membersIn(String room, String... names) throws Exception {
+    private List<MediaParticipant> membersIn(String room, String... names) throws Exception {
         List<XmppTestClient> clients = new ArrayList<>();
         for (String n : names) {
             clients.add(XmppTestClient.connectNewUser(server, n));
         }
         owner.createMembersOnlyRoom(room, "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        List<ProbeParticipant> result = new ArrayList<>();
+        List<MediaParticipant> result = new ArrayList<>();
         for (XmppTestClient c : clients) {
             c.joinRoom(room, c.bareJid().getLocalpart().toString());
-            ProbeParticipant p = new ProbeParticipant(c, media);
+            MediaParticipant p = new MediaParticipant(c, media, MediaParticipant.Video.FULL_SIZE);
             participants.add(p);
             result.add(p);
         }
@@ -96,15 +96,15 @@ class OversizeOfferEndToEndTest {
 
     @Test
     void anOfferWithTwentyPayloadTypesOfTwoThousandFeedbackEntriesIsRefusedAndTheOtherCallGoesOn() throws Exception {
-        List<ProbeParticipant> pair = membersIn("calm", "yara", "zeno");
-        ProbeParticipant y = pair.get(0);
-        ProbeParticipant z = pair.get(1);
+        List<MediaParticipant> pair = membersIn("calm", "yara", "zeno");
+        MediaParticipant y = pair.get(0);
+        MediaParticipant z = pair.get(1);
         var calm = JidCreate.bareFrom("calm@" + server.componentDomain());
         y.join(calm);
         z.join(calm);
         await().atMost(Duration.ofSeconds(30)).until(() -> y.videoFrom(z) > 50);
 
-        ProbeParticipant x = membersIn("loud", "xerxes").get(0);
+        MediaParticipant x = membersIn("loud", "xerxes").get(0);
         var loud = JidCreate.bareFrom("loud@" + server.componentDomain());
         assertThatThrownBy(() -> x.join(loud, withFeedbackFlood()))
                 .isInstanceOfSatisfying(ConferenceException.class, refused -> {
