@@ -9,22 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.jingle.MediaContent;
 import org.chorus.jingle.MediaType;
 import org.chorus.jingle.PayloadType;
 import org.chorus.jingle.RtcpFb;
 import org.chorus.jingle.SessionDescription;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.ConferenceException;
+import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,76 +32,36 @@ import org.slf4j.LoggerFactory;
  * gateway must not count on that (an operator may raise the limit, and other servers have other
  * limits), so this server accepts stanzas of up to 8 MiB.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OversizeOfferEndToEndTest {
     private static final Logger log = LoggerFactory.getLogger(OversizeOfferEndToEndTest.class);
     private static final int PAYLOAD_TYPES = 20;
     private static final int FEEDBACK_PER_PAYLOAD_TYPE = 2000;
 
-    private ProsodyServer server;
-    private ClientMedia media;
-    private AutoCloseable gateway;
-    private final List<MediaParticipant> participants = new ArrayList<>();
-    private XmppTestClient owner;
+    @RegisterExtension
+    static final ProsodyExtension PROSODY = new ProsodyExtension(ProsodyServer.Options.builder()
+            .extraGlobalConfig("c2s_stanza_size_limit = 8 * 1024 * 1024\n")
+            .build());
 
-    @BeforeAll
-    void setUp() throws Exception {
-        server = ProsodyServer.start(ProsodyServer.Options.builder()
-                .extraGlobalConfig("c2s_stanza_size_limit = 8 * 1024 * 1024\n")
-                .build());
-        media = ClientMedia.loopback();
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        gateway = GatewayTestAccess.start(server, List.of(), Map.of());
-    }
+    @RegisterExtension
+    final CallFixture calls;
 
-    @AfterAll
-    void tearDown() throws Exception {
-        for (MediaParticipant p : participants) {
-            p.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (owner != null) {
-            owner.close();
-        }
-        if (media != null) {
-            media.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private List<MediaParticipant> membersIn(String room, String... names) throws Exception {
-        List<XmppTestClient> clients = new ArrayList<>();
-        for (String n : names) {
-            clients.add(XmppTestClient.connectNewUser(server, n));
-        }
-        owner.createMembersOnlyRoom(room, "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        List<MediaParticipant> result = new ArrayList<>();
-        for (XmppTestClient c : clients) {
-            c.joinRoom(room, c.bareJid().getLocalpart().toString());
-            MediaParticipant p = new MediaParticipant(c, media, MediaParticipant.Video.FULL_SIZE);
-            participants.add(p);
-            result.add(p);
-        }
-        return result;
+    OversizeOfferEndToEndTest(ProsodyServer server) {
+        calls = new CallFixture(server);
     }
 
     @Test
     void anOfferWithTwentyPayloadTypesOfTwoThousandFeedbackEntriesIsRefusedAndTheOtherCallGoesOn() throws Exception {
-        List<MediaParticipant> pair = membersIn("calm", "yara", "zeno");
-        MediaParticipant y = pair.get(0);
-        MediaParticipant z = pair.get(1);
-        var calm = JidCreate.bareFrom("calm@" + server.componentDomain());
-        y.join(calm);
-        z.join(calm);
+        calls.gateway();
+        TestRoom calm = calls.room(MediaParticipant.Video.FULL_SIZE, "calm", "yara", "zeno");
+        MediaParticipant y = calm.member(0);
+        MediaParticipant z = calm.member(1);
+        y.join(calm.conference);
+        z.join(calm.conference);
         await().atMost(Duration.ofSeconds(30)).until(() -> y.videoFrom(z) > 50);
 
-        MediaParticipant x = membersIn("loud", "xerxes").get(0);
-        var loud = JidCreate.bareFrom("loud@" + server.componentDomain());
-        assertThatThrownBy(() -> x.join(loud, withFeedbackFlood()))
+        TestRoom loud = calls.room(MediaParticipant.Video.FULL_SIZE, "loud", "xerxes");
+        MediaParticipant x = loud.member(0);
+        assertThatThrownBy(() -> x.join(loud.conference, withFeedbackFlood()))
                 .isInstanceOfSatisfying(ConferenceException.class, refused -> {
                     log.info("the oversized offer was refused: {}", refused.getMessage());
                     assertThat(refused.condition()).as(refused.getMessage()).contains(StanzaError.Condition.bad_request);
