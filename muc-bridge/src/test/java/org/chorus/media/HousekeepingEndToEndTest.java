@@ -15,8 +15,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.chorus.jingle.MediaContent;
-import org.chorus.jingle.MediaType;
 import org.chorus.jingle.SessionDescription;
 import org.chorus.jingle.Source;
 import org.chorus.jingle.client.ConferenceException;
@@ -93,25 +91,17 @@ class HousekeepingEndToEndTest {
 
     /** Adds video sources (random SSRCs, as many in total as asked) to the video content of the offer. */
     private static UnaryOperator<SessionDescription> withVideoSources(int total) {
-        return offer -> {
-            List<MediaContent> contents = new ArrayList<>();
-            for (MediaContent content : offer.contents()) {
-                if (content.media() != MediaType.VIDEO) {
-                    contents.add(content);
-                    continue;
+        return OfferFilters.onVideo(content -> {
+            List<Source> sources = new ArrayList<>(content.sources());
+            Set<Long> used = new HashSet<>();
+            sources.forEach(s -> used.add(s.ssrc()));
+            while (sources.size() < total) {
+                long ssrc = ThreadLocalRandom.current().nextLong(1, Source.MAX_SSRC);
+                if (used.add(ssrc)) {
+                    sources.add(new Source(ssrc, sources.get(0).parameters()));
                 }
-                List<Source> sources = new ArrayList<>(content.sources());
-                Set<Long> used = new HashSet<>();
-                sources.forEach(s -> used.add(s.ssrc()));
-                while (sources.size() < total) {
-                    long ssrc = ThreadLocalRandom.current().nextLong(1, Source.MAX_SSRC);
-                    if (used.add(ssrc)) {
-                        sources.add(new Source(ssrc, sources.get(0).parameters()));
-                    }
-                }
-                contents.add(content.withSources(sources, content.sourceGroups()));
             }
-            return new SessionDescription(contents, offer.transport(), offer.bundle(), offer.conferenceInfo());
-        };
+            return content.withSources(sources, content.sourceGroups());
+        });
     }
 }

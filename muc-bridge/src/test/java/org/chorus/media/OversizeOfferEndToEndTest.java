@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.chorus.jingle.MediaContent;
-import org.chorus.jingle.MediaType;
 import org.chorus.jingle.PayloadType;
 import org.chorus.jingle.RtcpFb;
 import org.chorus.jingle.SessionDescription;
@@ -79,26 +78,18 @@ class OversizeOfferEndToEndTest {
 
     /** 20 video payload types (VP8 first), each with 2000 distinct RTCP feedback types. */
     private static UnaryOperator<SessionDescription> withFeedbackFlood() {
-        return offer -> {
-            List<MediaContent> contents = new ArrayList<>();
-            for (MediaContent content : offer.contents()) {
-                if (content.media() != MediaType.VIDEO) {
-                    contents.add(content);
-                    continue;
+        return OfferFilters.onVideo(content -> {
+            List<PayloadType> payloadTypes = new ArrayList<>();
+            for (int i = 0; i < PAYLOAD_TYPES; i++) {
+                List<RtcpFb> feedback = new ArrayList<>();
+                for (int f = 0; f < FEEDBACK_PER_PAYLOAD_TYPE; f++) {
+                    feedback.add(new RtcpFb("x-fb-" + f, null));
                 }
-                List<PayloadType> payloadTypes = new ArrayList<>();
-                for (int i = 0; i < PAYLOAD_TYPES; i++) {
-                    List<RtcpFb> feedback = new ArrayList<>();
-                    for (int f = 0; f < FEEDBACK_PER_PAYLOAD_TYPE; f++) {
-                        feedback.add(new RtcpFb("x-fb-" + f, null));
-                    }
-                    String name = i == 0 ? "VP8" : "X-CODEC-" + i;
-                    payloadTypes.add(new PayloadType(96 + i, name, 90000, 1, Map.of(), feedback));
-                }
-                contents.add(new MediaContent(content.name(), content.media(), content.senders(), content.rtcpMux(),
-                        payloadTypes, content.headerExtensions(), content.sources(), content.sourceGroups()));
+                String name = i == 0 ? "VP8" : "X-CODEC-" + i;
+                payloadTypes.add(new PayloadType(96 + i, name, 90000, 1, Map.of(), feedback));
             }
-            return new SessionDescription(contents, offer.transport(), offer.bundle(), offer.conferenceInfo());
-        };
+            return new MediaContent(content.name(), content.media(), content.senders(), content.rtcpMux(),
+                    payloadTypes, content.headerExtensions(), content.sources(), content.sourceGroups());
+        });
     }
 }
