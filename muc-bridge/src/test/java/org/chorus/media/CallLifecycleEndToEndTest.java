@@ -5,28 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.SessionDescription;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.ConferenceException;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
 import org.jivesoftware.smack.packet.Message;
-import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.jivesoftware.smackx.muc.MultiUserChat;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.EntityBareJid;
-import org.jxmpp.jid.impl.JidCreate;
 
 /**
  * A call's life with real media on a real Prosody: a late joiner, keyframe requests, a member
@@ -36,64 +28,25 @@ import org.jxmpp.jid.impl.JidCreate;
 @ExtendWith(ProsodyExtension.class)
 class CallLifecycleEndToEndTest {
     private static final String N = "urn:xmpp:jingle-muc-message:0";
-    private static ClientMedia media;
 
-    private final ProsodyServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
-    private XmppTestClient owner;
-    private MultiUserChat ownerRoom;
+    @RegisterExtension
+    final CallFixture calls;
+    private TestRoom room;
     private EntityBareJid conference;
-    private final List<Message> announcements = new CopyOnWriteArrayList<>();
-    private final List<Presence> gatewayPresence = new CopyOnWriteArrayList<>();
 
     CallLifecycleEndToEndTest(ProsodyServer server) {
-        this.server = server;
+        calls = new CallFixture(server);
     }
 
     @BeforeEach
     void setUp() throws Exception {
-        synchronized (CallLifecycleEndToEndTest.class) {
-            if (media == null) {
-                media = ClientMedia.loopback();
-            }
-        }
-        open.add(GatewayTestAccess.start(server, List.of()));
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        open.add(owner);
+        calls.gateway();
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private List<MediaParticipant> room(String room, String... names) throws Exception {
-        List<XmppTestClient> clients = new ArrayList<>();
-        for (String n : names) {
-            clients.add(XmppTestClient.connectNewUser(server, n));
-        }
-        ownerRoom = owner.createMembersOnlyRoom(room, "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        ownerRoom.addMessageListener(m -> {
-            if (m.getFrom().getResourceOrEmpty().toString().equals("Call")) {
-                announcements.add(m);
-            }
-        });
-        ownerRoom.addParticipantListener(p -> {
-            if (p.getFrom().getResourceOrEmpty().toString().equals("Call")) {
-                gatewayPresence.add(p);
-            }
-        });
-        conference = JidCreate.entityBareFrom(room + "@" + server.componentDomain());
-        List<MediaParticipant> result = new ArrayList<>();
-        for (int i = 0; i < clients.size(); i++) {
-            clients.get(i).joinRoom(room, names[i]);
-            MediaParticipant p = new MediaParticipant(clients.get(i), media);
-            open.add(p);
-            result.add(p);
-        }
-        return result;
+    private List<MediaParticipant> room(String name, String... names) throws Exception {
+        room = calls.room(name, names);
+        conference = room.conference;
+        return room.members;
     }
 
     @Test
@@ -139,22 +92,20 @@ class CallLifecycleEndToEndTest {
         MediaParticipant alice = people.get(0);
         MediaParticipant bob = people.get(1);
         MediaParticipant carol = people.get(2);
-        for (MediaParticipant p : people) {
-            p.join(conference);
-        }
+        room.everyMemberCalls();
         await().atMost(Duration.ofSeconds(20)).until(() -> alice.openSessionsByPublisher().size() == 2
                 && bob.openSessionsByPublisher().size() == 2);
 
         // the room: alice's call started it (propose naming her), bob and carol joined (accept)
-        Message propose = await().atMost(Duration.ofSeconds(5)).until(() -> find("propose"), Optional::isPresent).get();
+        Message propose = await().atMost(Duration.ofSeconds(5)).until(() -> room.find("propose"), Optional::isPresent).get();
         String callId = attr(propose, "propose", "id");
         assertThat(attr(propose, "propose", "initiator")).isEqualTo(alice.name);
         assertThat(propose.getBody()).startsWith("alice started a call");
-        await().atMost(Duration.ofSeconds(5)).until(() -> announcements.stream()
+        await().atMost(Duration.ofSeconds(5)).until(() -> room.announcements.stream()
                 .filter(m -> m.getExtensionElement("accept", N) != null).count() == 2);
-        assertThat(announcements).filteredOn(m -> m.getExtensionElement("accept", N) != null)
+        assertThat(room.announcements).filteredOn(m -> m.getExtensionElement("accept", N) != null)
                 .extracting(m -> attr(m, "accept", "nick")).containsExactlyInAnyOrder("bob", "carol");
-        await().atMost(Duration.ofSeconds(5)).until(() -> callElement().map(x -> x.contains("id='" + callId + "'")
+        await().atMost(Duration.ofSeconds(5)).until(() -> room.callElement().map(x -> x.contains("id='" + callId + "'")
                 && x.contains("nick='alice'") && x.contains("nick='bob'") && x.contains("nick='carol'")).orElse(false));
 
         carol.sending().terminate();
@@ -164,26 +115,24 @@ class CallLifecycleEndToEndTest {
                     p.sessions.values().stream().filter(s -> MediaParticipant.publisherOf(s).equals(carol.name))
                             .allMatch(s -> "gone".equals(p.endedReasons.get(s.sid()))));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> callElement().map(x -> !x.contains("nick='carol'")).orElse(false));
+        await().atMost(Duration.ofSeconds(5)).until(() -> room.callElement().map(x -> !x.contains("nick='carol'")).orElse(false));
         // the other two keep receiving each other
         long fromBob = alice.packetsFrom(bob.name);
         await().atMost(Duration.ofSeconds(5)).until(() -> alice.packetsFrom(bob.name) > fromBob + 20);
 
         alice.sending().terminate();
         bob.sending().terminate();
-        Message ended = await().atMost(Duration.ofSeconds(10)).until(() -> find("ended"), Optional::isPresent).get();
+        Message ended = await().atMost(Duration.ofSeconds(10)).until(() -> room.find("ended"), Optional::isPresent).get();
         assertThat(attr(ended, "ended", "id")).isEqualTo(callId);
         assertThat(attr(ended, "ended", "reason")).isEqualTo("all-left");
         assertThat(ended.getBody()).startsWith("Call ended after");
-        await().atMost(Duration.ofSeconds(5)).until(() -> callElement().isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> room.callElement().isEmpty());
     }
 
     @Test
     void aNonMemberIsForbidden() throws Exception {
         room("closed", "alice");
-        XmppTestClient mallory = XmppTestClient.connectNewUser(server, "mallory");
-        MediaParticipant m = new MediaParticipant(mallory, media);
-        open.add(m);
+        MediaParticipant m = calls.add(new MediaParticipant(calls.client("mallory"), calls.media()));
         assertThatThrownBy(() -> m.join(conference)).isInstanceOfSatisfying(ConferenceException.class,
                 e -> assertThat(e.condition()).contains(StanzaError.Condition.forbidden));
     }
@@ -207,18 +156,6 @@ class CallLifecycleEndToEndTest {
         return new SessionDescription(offer.contents(),
                 offer.transport().withFingerprint(new Fingerprint(real.hash(), forged, real.setup())), offer.bundle(),
                 offer.conferenceInfo());
-    }
-
-    private Optional<Message> find(String element) {
-        return announcements.stream().filter(m -> m.getExtensionElement(element, N) != null).findFirst();
-    }
-
-    private Optional<String> callElement() {
-        if (gatewayPresence.isEmpty()) {
-            return Optional.empty();
-        }
-        var call = gatewayPresence.get(gatewayPresence.size() - 1).getExtensionElement("call", N);
-        return call == null ? Optional.empty() : Optional.of(call.toXML().toString());
     }
 
     private static String attr(Message m, String element, String attribute) {

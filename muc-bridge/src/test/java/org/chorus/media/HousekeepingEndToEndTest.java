@@ -15,23 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.chorus.gateway.GatewayTestAccess;
-import org.chorus.jingle.MediaContent;
-import org.chorus.jingle.MediaType;
 import org.chorus.jingle.SessionDescription;
 import org.chorus.jingle.Source;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.ConferenceException;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,59 +35,26 @@ import org.slf4j.LoggerFactory;
  * and must not stop the housekeeping either.
  */
 @ExtendWith(ProsodyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HousekeepingEndToEndTest {
     private static final Logger log = LoggerFactory.getLogger(HousekeepingEndToEndTest.class);
     private static final Duration MEDIA_TIMEOUT = Duration.ofSeconds(3);
     private static final Pattern SOURCE_LIMIT = Pattern.compile("limit of (\\d+) sources per content");
 
-    private final ProsodyServer server;
-    private ClientMedia media;
-    private AutoCloseable gateway;
-    private final List<ProbeParticipant> participants = new ArrayList<>();
-    private XmppTestClient owner;
+    @RegisterExtension
+    final CallFixture calls;
 
     HousekeepingEndToEndTest(ProsodyServer server) {
-        this.server = server;
-    }
-
-    @BeforeAll
-    void setUp() throws Exception {
-        media = ClientMedia.loopback();
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        gateway = GatewayTestAccess.start(server, List.of(), Map.of("chorus.calls.media-timeout", MEDIA_TIMEOUT.toMillis() + "ms"));
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        for (ProbeParticipant p : participants) {
-            p.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        owner.close();
-        media.close();
+        calls = new CallFixture(server);
     }
 
     @Test
     void anOfferWithHundredsOfVideoSourcesLeavesRembAndMediaTimeoutsRunning() throws Exception {
-        List<XmppTestClient> clients = new ArrayList<>();
-        for (String n : List.of("steady", "silent", "many")) {
-            clients.add(XmppTestClient.connectNewUser(server, n));
-        }
-        owner.createMembersOnlyRoom("house", "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        List<ProbeParticipant> three = new ArrayList<>();
-        for (XmppTestClient c : clients) {
-            c.joinRoom("house", c.bareJid().getLocalpart().toString());
-            ProbeParticipant p = new ProbeParticipant(c, media);
-            participants.add(p);
-            three.add(p);
-        }
-        ProbeParticipant steady = three.get(0);
-        ProbeParticipant silent = three.get(1);
-        ProbeParticipant many = three.get(2);
-        var conference = JidCreate.bareFrom("house@" + server.componentDomain());
+        calls.gateway(Map.of("chorus.calls.media-timeout", MEDIA_TIMEOUT.toMillis() + "ms"));
+        TestRoom room = calls.room(MediaParticipant.Video.FULL_SIZE, "house", "steady", "silent", "many");
+        MediaParticipant steady = room.member(0);
+        MediaParticipant silent = room.member(1);
+        MediaParticipant many = room.member(2);
+        var conference = room.conference;
         steady.join(conference);
         silent.join(conference);
         await().atMost(Duration.ofSeconds(10)).until(() -> steady.rembs.get() >= 2);
@@ -132,25 +91,17 @@ class HousekeepingEndToEndTest {
 
     /** Adds video sources (random SSRCs, as many in total as asked) to the video content of the offer. */
     private static UnaryOperator<SessionDescription> withVideoSources(int total) {
-        return offer -> {
-            List<MediaContent> contents = new ArrayList<>();
-            for (MediaContent content : offer.contents()) {
-                if (content.media() != MediaType.VIDEO) {
-                    contents.add(content);
-                    continue;
+        return OfferFilters.onVideo(content -> {
+            List<Source> sources = new ArrayList<>(content.sources());
+            Set<Long> used = new HashSet<>();
+            sources.forEach(s -> used.add(s.ssrc()));
+            while (sources.size() < total) {
+                long ssrc = ThreadLocalRandom.current().nextLong(1, Source.MAX_SSRC);
+                if (used.add(ssrc)) {
+                    sources.add(new Source(ssrc, sources.get(0).parameters()));
                 }
-                List<Source> sources = new ArrayList<>(content.sources());
-                Set<Long> used = new HashSet<>();
-                sources.forEach(s -> used.add(s.ssrc()));
-                while (sources.size() < total) {
-                    long ssrc = ThreadLocalRandom.current().nextLong(1, Source.MAX_SSRC);
-                    if (used.add(ssrc)) {
-                        sources.add(new Source(ssrc, sources.get(0).parameters()));
-                    }
-                }
-                contents.add(content.withSources(sources, content.sourceGroups()));
             }
-            return new SessionDescription(contents, offer.transport(), offer.bundle(), offer.conferenceInfo());
-        };
+            return content.withSources(sources, content.sourceGroups());
+        });
     }
 }

@@ -14,18 +14,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.chorus.gateway.GatewayLogCapture;
 import org.chorus.gateway.GatewayTestAccess;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.ReceivingSession;
 import org.chorus.jingle.client.SendingSession;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * RTP/RTCP fuzz: a member with real keys sends mutated RTP and RTCP (encrypted by its own SRTP
@@ -36,7 +31,6 @@ import org.jxmpp.jid.impl.JidCreate;
  * {@code -Dfuzz.packets=200000}. Every run prints its seed ({@code -Dfuzz.seed=S} repeats it).
  */
 @ExtendWith(ProsodyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MediaFuzzEndToEndTest {
     private static final int PACKETS = Integer.getInteger("fuzz.packets", 20_000);
     private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
@@ -44,60 +38,24 @@ class MediaFuzzEndToEndTest {
     private static final long BURST_GAP_MILLIS = 5;
     private static final Duration BASELINE = Duration.ofSeconds(4);
 
-    private final ProsodyServer server;
-    private ClientMedia media;
-    private AutoCloseable gateway;
-    private GatewayLogCapture errors;
-    private XmppTestClient owner;
-    private final List<MediaParticipant> participants = new ArrayList<>();
+    @RegisterExtension
+    final CallFixture calls;
 
     MediaFuzzEndToEndTest(ProsodyServer server) {
-        this.server = server;
-    }
-
-    @BeforeAll
-    void setUp() throws Exception {
-        media = ClientMedia.loopback();
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        errors = GatewayLogCapture.attach();
-        gateway = GatewayTestAccess.start(server, List.of());
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        for (MediaParticipant p : participants) {
-            p.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (errors != null) {
-            errors.detach();
-        }
-        owner.close();
-        media.close();
+        calls = new CallFixture(server);
     }
 
     @Test
     void mutatedMediaFromAMemberAndFromStrangersLeavesOthersMediaFlowing() throws Exception {
+        GatewayLogCapture errors = GatewayLogCapture.attach();
+        calls.add(errors::detach);
+        AutoCloseable gateway = calls.gateway();
         System.out.printf("Media fuzz: seed %d, %d packets (repeat: -Dfuzz.seed=%d -Dfuzz.packets=%d)%n", SEED, PACKETS, SEED, PACKETS);
-        List<XmppTestClient> clients = new ArrayList<>();
-        for (String n : new String[] {"alice", "bob", "mallory"}) {
-            clients.add(XmppTestClient.connectNewUser(server, n));
-        }
-        owner.createMembersOnlyRoom("fuzz", "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        var conference = JidCreate.bareFrom("fuzz@" + server.componentDomain());
-        List<MediaParticipant> three = new ArrayList<>();
-        for (int i = 0; i < clients.size(); i++) {
-            clients.get(i).joinRoom("fuzz", clients.get(i).bareJid().getLocalpart().toString());
-            MediaParticipant p = new MediaParticipant(clients.get(i), media);
-            participants.add(p);
-            three.add(p);
-            p.join(conference);
-        }
-        MediaParticipant alice = three.get(0);
-        MediaParticipant bob = three.get(1);
-        MediaParticipant mallory = three.get(2);
+        TestRoom room = calls.room("fuzz", "alice", "bob", "mallory");
+        room.everyMemberCalls();
+        MediaParticipant alice = room.member(0);
+        MediaParticipant bob = room.member(1);
+        MediaParticipant mallory = room.member(2);
         mallory.stopSending();
         await().atMost(Duration.ofSeconds(30)).until(() -> alice.packetsFrom(bob.name) > 50 && bob.packetsFrom(alice.name) > 50
                 && mallory.openSessionsByPublisher().size() == 2);

@@ -4,26 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.chorus.gateway.GatewayTestAccess;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.ReceivingSession;
 import org.chorus.media.rtp.Rtcp;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * is not asked for the flood's sequence numbers.
  */
 @ExtendWith(ProsodyExtension.class)
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NackFloodEndToEndTest {
     private static final Logger log = LoggerFactory.getLogger(NackFloodEndToEndTest.class);
     private static final Duration WINDOW = Duration.ofSeconds(4);
@@ -42,56 +33,21 @@ class NackFloodEndToEndTest {
     /** Sequence numbers each NACK lists: the newest 256 the flooder has seen. */
     private static final int SEQS_PER_NACK = 256;
 
-    private final ProsodyServer server;
-    private ClientMedia media;
-    private AutoCloseable gateway;
-    private final List<ProbeParticipant> participants = new ArrayList<>();
-    private XmppTestClient owner;
+    @RegisterExtension
+    final CallFixture calls;
 
     NackFloodEndToEndTest(ProsodyServer server) {
-        this.server = server;
-    }
-
-    @BeforeAll
-    void setUp() throws Exception {
-        media = ClientMedia.loopback();
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        gateway = GatewayTestAccess.start(server, List.of());
-    }
-
-    @AfterAll
-    void tearDown() throws Exception {
-        for (ProbeParticipant p : participants) {
-            p.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        owner.close();
-        media.close();
+        calls = new CallFixture(server);
     }
 
     @Test
     void aReceiverFloodingNacksNeitherSlowsTheOthersNorReachesTheSender() throws Exception {
-        List<XmppTestClient> clients = new ArrayList<>();
-        for (String n : List.of("sender", "flooder", "viewer")) {
-            clients.add(XmppTestClient.connectNewUser(server, n));
-        }
-        owner.createMembersOnlyRoom("flood", "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        List<ProbeParticipant> three = new ArrayList<>();
-        for (XmppTestClient c : clients) {
-            c.joinRoom("flood", c.bareJid().getLocalpart().toString());
-            ProbeParticipant p = new ProbeParticipant(c, media);
-            participants.add(p);
-            three.add(p);
-        }
-        ProbeParticipant a = three.get(0);
-        ProbeParticipant b = three.get(1);
-        ProbeParticipant c = three.get(2);
-        var conference = JidCreate.bareFrom("flood@" + server.componentDomain());
-        for (ProbeParticipant p : three) {
-            p.join(conference);
-        }
+        calls.gateway();
+        TestRoom room = calls.room(MediaParticipant.Video.FULL_SIZE, "flood", "sender", "flooder", "viewer");
+        MediaParticipant a = room.member(0);
+        MediaParticipant b = room.member(1);
+        MediaParticipant c = room.member(2);
+        room.everyMemberCalls();
         await().atMost(Duration.ofSeconds(30)).until(() -> b.videoFrom(a) > 100 && c.videoFrom(a) > 100);
         ReceivingSession fromA = b.sessionFrom(a).orElseThrow();
         int videoSsrc = (int) fromA.videoSsrc().orElseThrow();

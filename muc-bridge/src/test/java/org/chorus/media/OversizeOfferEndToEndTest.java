@@ -9,22 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.jingle.MediaContent;
-import org.chorus.jingle.MediaType;
 import org.chorus.jingle.PayloadType;
 import org.chorus.jingle.RtcpFb;
 import org.chorus.jingle.SessionDescription;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.ConferenceException;
+import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.jxmpp.jid.impl.JidCreate;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,76 +31,36 @@ import org.slf4j.LoggerFactory;
  * gateway must not count on that (an operator may raise the limit, and other servers have other
  * limits), so this server accepts stanzas of up to 8 MiB.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OversizeOfferEndToEndTest {
     private static final Logger log = LoggerFactory.getLogger(OversizeOfferEndToEndTest.class);
     private static final int PAYLOAD_TYPES = 20;
     private static final int FEEDBACK_PER_PAYLOAD_TYPE = 2000;
 
-    private ProsodyServer server;
-    private ClientMedia media;
-    private AutoCloseable gateway;
-    private final List<ProbeParticipant> participants = new ArrayList<>();
-    private XmppTestClient owner;
+    @RegisterExtension
+    static final ProsodyExtension PROSODY = new ProsodyExtension(ProsodyServer.Options.builder()
+            .extraGlobalConfig("c2s_stanza_size_limit = 8 * 1024 * 1024\n")
+            .build());
 
-    @BeforeAll
-    void setUp() throws Exception {
-        server = ProsodyServer.start(ProsodyServer.Options.builder()
-                .extraGlobalConfig("c2s_stanza_size_limit = 8 * 1024 * 1024\n")
-                .build());
-        media = ClientMedia.loopback();
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        gateway = GatewayTestAccess.start(server, List.of(), Map.of());
-    }
+    @RegisterExtension
+    final CallFixture calls;
 
-    @AfterAll
-    void tearDown() throws Exception {
-        for (ProbeParticipant p : participants) {
-            p.close();
-        }
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (owner != null) {
-            owner.close();
-        }
-        if (media != null) {
-            media.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private List<ProbeParticipant> membersIn(String room, String... names) throws Exception {
-        List<XmppTestClient> clients = new ArrayList<>();
-        for (String n : names) {
-            clients.add(XmppTestClient.connectNewUser(server, n));
-        }
-        owner.createMembersOnlyRoom(room, "owner", clients.stream().map(XmppTestClient::bareJid).toList());
-        List<ProbeParticipant> result = new ArrayList<>();
-        for (XmppTestClient c : clients) {
-            c.joinRoom(room, c.bareJid().getLocalpart().toString());
-            ProbeParticipant p = new ProbeParticipant(c, media);
-            participants.add(p);
-            result.add(p);
-        }
-        return result;
+    OversizeOfferEndToEndTest(ProsodyServer server) {
+        calls = new CallFixture(server);
     }
 
     @Test
     void anOfferWithTwentyPayloadTypesOfTwoThousandFeedbackEntriesIsRefusedAndTheOtherCallGoesOn() throws Exception {
-        List<ProbeParticipant> pair = membersIn("calm", "yara", "zeno");
-        ProbeParticipant y = pair.get(0);
-        ProbeParticipant z = pair.get(1);
-        var calm = JidCreate.bareFrom("calm@" + server.componentDomain());
-        y.join(calm);
-        z.join(calm);
+        calls.gateway();
+        TestRoom calm = calls.room(MediaParticipant.Video.FULL_SIZE, "calm", "yara", "zeno");
+        MediaParticipant y = calm.member(0);
+        MediaParticipant z = calm.member(1);
+        y.join(calm.conference);
+        z.join(calm.conference);
         await().atMost(Duration.ofSeconds(30)).until(() -> y.videoFrom(z) > 50);
 
-        ProbeParticipant x = membersIn("loud", "xerxes").get(0);
-        var loud = JidCreate.bareFrom("loud@" + server.componentDomain());
-        assertThatThrownBy(() -> x.join(loud, withFeedbackFlood()))
+        TestRoom loud = calls.room(MediaParticipant.Video.FULL_SIZE, "loud", "xerxes");
+        MediaParticipant x = loud.member(0);
+        assertThatThrownBy(() -> x.join(loud.conference, withFeedbackFlood()))
                 .isInstanceOfSatisfying(ConferenceException.class, refused -> {
                     log.info("the oversized offer was refused: {}", refused.getMessage());
                     assertThat(refused.condition()).as(refused.getMessage()).contains(StanzaError.Condition.bad_request);
@@ -124,26 +78,18 @@ class OversizeOfferEndToEndTest {
 
     /** 20 video payload types (VP8 first), each with 2000 distinct RTCP feedback types. */
     private static UnaryOperator<SessionDescription> withFeedbackFlood() {
-        return offer -> {
-            List<MediaContent> contents = new ArrayList<>();
-            for (MediaContent content : offer.contents()) {
-                if (content.media() != MediaType.VIDEO) {
-                    contents.add(content);
-                    continue;
+        return OfferFilters.onVideo(content -> {
+            List<PayloadType> payloadTypes = new ArrayList<>();
+            for (int i = 0; i < PAYLOAD_TYPES; i++) {
+                List<RtcpFb> feedback = new ArrayList<>();
+                for (int f = 0; f < FEEDBACK_PER_PAYLOAD_TYPE; f++) {
+                    feedback.add(new RtcpFb("x-fb-" + f, null));
                 }
-                List<PayloadType> payloadTypes = new ArrayList<>();
-                for (int i = 0; i < PAYLOAD_TYPES; i++) {
-                    List<RtcpFb> feedback = new ArrayList<>();
-                    for (int f = 0; f < FEEDBACK_PER_PAYLOAD_TYPE; f++) {
-                        feedback.add(new RtcpFb("x-fb-" + f, null));
-                    }
-                    String name = i == 0 ? "VP8" : "X-CODEC-" + i;
-                    payloadTypes.add(new PayloadType(96 + i, name, 90000, 1, Map.of(), feedback));
-                }
-                contents.add(new MediaContent(content.name(), content.media(), content.senders(), content.rtcpMux(),
-                        payloadTypes, content.headerExtensions(), content.sources(), content.sourceGroups()));
+                String name = i == 0 ? "VP8" : "X-CODEC-" + i;
+                payloadTypes.add(new PayloadType(96 + i, name, 90000, 1, Map.of(), feedback));
             }
-            return new SessionDescription(contents, offer.transport(), offer.bundle(), offer.conferenceInfo());
-        };
+            return new MediaContent(content.name(), content.media(), content.senders(), content.rtcpMux(),
+                    payloadTypes, content.headerExtensions(), content.sources(), content.sourceGroups());
+        });
     }
 }

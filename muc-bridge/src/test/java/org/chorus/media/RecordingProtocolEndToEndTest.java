@@ -3,33 +3,23 @@ package org.chorus.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.chorus.gateway.Commands;
-import org.chorus.gateway.GatewayTestAccess;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
 import org.chorus.testing.XmppTestClient;
 import org.jitsi.xmpp.extensions.jibri.JibriIq;
-import org.jivesoftware.smack.packet.ExtensionElement;
 import org.jivesoftware.smack.packet.IQ;
-import org.jivesoftware.smack.packet.Message;
-import org.jivesoftware.smack.packet.Presence;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smackx.commands.AdHocCommand;
 import org.jivesoftware.smackx.commands.packet.AdHocCommandData;
 import org.jivesoftware.smackx.disco.packet.DiscoverItems;
-import org.jivesoftware.smackx.muc.MultiUserChat;
 import org.jivesoftware.smackx.xdata.FormField;
-import org.jxmpp.jid.Jid;
-import org.jxmpp.jid.impl.JidCreate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The gateway as Jibri's focus (PROTOCOL.md §8, §10), against real Prosody, with scripted recorders
@@ -39,149 +29,80 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ProsodyExtension.class)
 class RecordingProtocolEndToEndTest {
-    private static final String N = "urn:xmpp:jingle-muc-message:0";
-    private static final String JIBRI = "http://jitsi.org/protocol/jibri";
+    @RegisterExtension
+    final CallFixture calls;
+    private RecordingRoom room;
 
-    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-    private final List<Message> roomMessages = new CopyOnWriteArrayList<>();
-    private final List<Presence> gatewayPresence = new CopyOnWriteArrayList<>();
-    private ProsodyServer server;
-    private XmppTestClient alice;
-    private XmppTestClient bob;
-    private Jid conference;
-    private MediaParticipant aliceMedia;
-    private static final java.util.concurrent.atomic.AtomicInteger ROOMS = new java.util.concurrent.atomic.AtomicInteger();
-    private String room;
-    private String breweryRoom;
-
-    @BeforeEach
-    void setUp(ProsodyServer server) throws Exception {
-        this.server = server;
-        int n = ROOMS.incrementAndGet();
-        room = "team" + n;
-        breweryRoom = "recorders" + n;
-        alice = XmppTestClient.connectNewUser(server, "alice");
-        bob = XmppTestClient.connectNewUser(server, "bob");
-        alice.createMembersOnlyRoom(room, "alice", List.of(bob.bareJid()));
-        MultiUserChat bobRoom = bob.joinRoom(room, "bob");
-        bobRoom.addMessageListener(m -> {
-            if (m.getFrom().getResourceOrEmpty().toString().equals("Call")) {
-                roomMessages.add(m);
-            }
-        });
-        bobRoom.addParticipantListener(p -> {
-            if (p.getFrom().getResourceOrEmpty().toString().equals("Call")) {
-                gatewayPresence.add(p);
-            }
-        });
-        conference = JidCreate.from(room + "@" + server.componentDomain());
+    RecordingProtocolEndToEndTest(ProsodyServer server) {
+        calls = new CallFixture(server);
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-        if (aliceMedia != null) {
-            aliceMedia.close();
-        } else if (alice != null) {
-            alice.close();
-        }
-        if (bob != null) {
-            bob.close();
-        }
+    @BeforeEach
+    void setUp() throws Exception {
+        room = RecordingRoom.create(calls, "team", "recorders");
     }
 
     private void startGateway(String pendingTimeout) throws Exception {
-        open.add(0, GatewayTestAccess.start(server, List.of(room), Map.of(
-                "chorus.recording.brewery", breweryRoom + "@" + server.mucDomain(),
-                "chorus.recording.recorders", List.of(server.domain()),
-                "chorus.recording.pending-timeout", pendingTimeout)));
-        await("gateway in the room").atMost(Duration.ofSeconds(10)).until(() -> !gatewayPresence.isEmpty());
-    }
-
-    private FakeRecorder recorder(String name, boolean create) throws Exception {
-        XmppTestClient xmpp = XmppTestClient.connectNewUser(server, name);
-        MultiUserChat brewery = create
-                ? xmpp.createRoom(breweryRoom, name, form -> form.setAnswer("muc#roomconfig_whois", "anyone"))
-                : xmpp.joinRoom(breweryRoom, name);
-        FakeRecorder recorder = new FakeRecorder(xmpp, ClientMedia.loopback(), brewery);
-        open.add(recorder);
-        recorder.announce(true, true);
-        return recorder;
-    }
-
-    private void aliceCalls() throws Exception {
-        aliceMedia = new MediaParticipant(alice, ClientMedia.loopback());
-        aliceMedia.join(conference);
-        await("call presence").atMost(Duration.ofSeconds(10)).until(() -> callAttribute("recording") != null);
-    }
-
-    private IQ jibri(XmppTestClient from, String action, String mode) {
-        JibriIq iq = new JibriIq();
-        iq.setType(IQ.Type.set);
-        iq.setTo(conference);
-        iq.setAction("start".equals(action) ? JibriIq.Action.START : JibriIq.Action.STOP);
-        if (mode != null) {
-            iq.setRecordingMode(JibriIq.RecordingMode.FILE);
-        }
-        return from.sendIqAndWait(iq);
+        room.startGateway(Map.of("chorus.recording.recorders", List.of(calls.server().domain()),
+                "chorus.recording.pending-timeout", pendingTimeout));
     }
 
     @Test
     void ownersRecordTheRoomIsToldAndARecorderThatDiesIsReplaced() throws Exception {
-        FakeRecorder first = recorder("rec1", true);
+        XmppTestClient alice = room.owner;
+        XmppTestClient bob = room.member;
+        FakeRecorder first = room.recorder("rec1", true);
         startGateway("30s");
-        FakeRecorder second = recorder("rec2", false);
-        aliceCalls();
+        FakeRecorder second = room.recorder("rec2", false);
+        room.ownerCalls();
 
         // a member who is not an owner or admin is refused, and nothing reaches a recorder
-        IQ refused = jibri(bob, "start", "file");
+        IQ refused = room.jibri(bob, "start", null);
         assertThat(refused.getType()).isEqualTo(IQ.Type.error);
         assertThat(refused.getError().getCondition()).isEqualTo(StanzaError.Condition.forbidden);
         assertThat(first.requests).isEmpty();
         assertThat(second.requests).isEmpty();
 
         // the owner starts: pending at once, the room is told before the recorder is called
-        IQ started = jibri(alice, "start", "file");
+        IQ started = room.jibri(alice, "start", null);
         assertThat(started.getType()).isEqualTo(IQ.Type.result);
         assertThat(started.toXML().toString()).contains("status='pending'");
         await("start request").atMost(FakeRecorder.patience()).until(() -> !first.requests(JibriIq.Action.START).isEmpty());
         JibriIq start = first.requests(JibriIq.Action.START).get(0);
-        assertThat(start.getFrom().asBareJid().toString()).isEqualTo(conference.toString());
+        assertThat(start.getFrom().asBareJid().toString()).isEqualTo(room.conference.toString());
         assertThat(start.getRecordingMode()).isEqualTo(JibriIq.RecordingMode.FILE);
-        assertThat(start.getRoom().toString()).isEqualTo(room + "@" + server.mucDomain());
-        assertThat(start.getAppData()).contains("\"conference\":\"" + conference + "\"").contains("\"layout\":\"tracks\"")
+        assertThat(start.getRoom().toString()).isEqualTo(room.name + "@" + calls.server().mucDomain());
+        assertThat(start.getAppData()).contains("\"conference\":\"" + room.conference + "\"").contains("\"layout\":\"tracks\"")
                 .contains("\"attempt\":1").contains("file_recording_metadata");
         await("the recorder is called with alice's streams").atMost(FakeRecorder.patience())
                 .until(() -> !first.sessions.isEmpty());
-        assertThat(bodies()).as("the room heard of it before any media went to a recorder")
+        assertThat(room.bodies()).as("the room heard of it before any media went to a recorder")
                 .anyMatch(b -> b.startsWith("Recording starting (file)"));
         assertThat(second.requests).isEmpty();
         await("media reaches the recorder").atMost(FakeRecorder.patience()).until(() -> first.packets.get() > 50);
         assertThat(first.sessions.get(0).publisher().map(Object::toString)).contains(alice.bareJid().toString());
-        assertThat(recordingStatus()).contains("status='pending'");
-        assertThat(callAttribute("recording")).isEqualTo("file");
+        assertThat(room.recordingStatus()).contains("status='pending'");
+        assertThat(room.callAttribute("recording")).isEqualTo("file");
 
         // the recorder writes: on
-        first.report(conference, start.getSessionId(), JibriIq.Status.ON, null, null);
-        await("started").atMost(FakeRecorder.patience()).until(() -> bodies().contains("Recording started (file)"));
-        await("status on").atMost(FakeRecorder.patience()).until(() -> recordingStatus().contains("status='on'"));
-        assertThat(recordingStatus()).contains("session_id='" + start.getSessionId() + "'")
+        first.report(room.conference, start.getSessionId(), JibriIq.Status.ON, null, null);
+        await("started").atMost(FakeRecorder.patience()).until(() -> room.bodies().contains("Recording started (file)"));
+        await("status on").atMost(FakeRecorder.patience()).until(() -> room.recordingStatus().contains("status='on'"));
+        assertThat(room.recordingStatus()).contains("session_id='" + start.getSessionId() + "'")
                 .contains("recording_mode='file'").contains("initiator='" + alice.bareJid() + "'");
 
         // the recorder dies: the room is told and the second recorder takes over the same session
         first.xmpp.connection().instantShutdown();
         await("moved").atMost(FakeRecorder.patience())
-                .until(() -> bodies().stream().anyMatch(b -> b.startsWith("Recording interrupted")));
+                .until(() -> room.bodies().stream().anyMatch(b -> b.startsWith("Recording interrupted")));
         await("second start").atMost(FakeRecorder.patience()).until(() -> !second.requests(JibriIq.Action.START).isEmpty());
         JibriIq retry = second.requests(JibriIq.Action.START).get(0);
         assertThat(retry.getSessionId()).isEqualTo(start.getSessionId());
         assertThat(retry.getAppData()).contains("\"attempt\":2");
         await("the second recorder gets media").atMost(FakeRecorder.patience()).until(() -> second.packets.get() > 50);
-        second.report(conference, retry.getSessionId(), JibriIq.Status.ON, null, null);
+        second.report(room.conference, retry.getSessionId(), JibriIq.Status.ON, null, null);
         await("continues").atMost(FakeRecorder.patience())
-                .until(() -> bodies().stream().anyMatch(b -> b.startsWith("Recording continues (file)")));
+                .until(() -> room.bodies().stream().anyMatch(b -> b.startsWith("Recording continues (file)")));
 
         // bob may not stop it through the command either; alice stops it with chorus:record
         IQ denied = command(bob, "stop");
@@ -190,34 +111,37 @@ class RecordingProtocolEndToEndTest {
         IQ stopped = command(alice, "stop");
         assertThat(stopped.getType()).isEqualTo(IQ.Type.result);
         assertThat(((AdHocCommandData) stopped).getStatus()).isEqualTo(AdHocCommand.Status.completed);
-        await("stopped").atMost(FakeRecorder.patience()).until(() -> bodies().contains("Recording stopped"));
+        await("stopped").atMost(FakeRecorder.patience()).until(() -> room.bodies().contains("Recording stopped"));
         await("stop request").atMost(FakeRecorder.patience()).until(() -> !second.requests(JibriIq.Action.STOP).isEmpty());
-        await("status off").atMost(FakeRecorder.patience()).until(() -> recordingStatus().contains("status='off'"));
-        assertThat(callAttribute("recording")).isEqualTo("off");
+        await("status off").atMost(FakeRecorder.patience()).until(() -> room.recordingStatus().contains("status='off'"));
+        assertThat(room.callAttribute("recording")).isEqualTo("off");
         await("the recorder's sessions end").atMost(FakeRecorder.patience())
                 .until(() -> second.sessions.stream().allMatch(s -> s.ended().isDone()));
     }
 
     @Test
     void aRecorderThatStaysPendingIsReplacedAndTheRecordingFailsWhenNoneIsLeft() throws Exception {
-        FakeRecorder first = recorder("rec1", true);
+        XmppTestClient alice = room.owner;
+        FakeRecorder first = room.recorder("rec1", true);
         startGateway("2s");
-        FakeRecorder second = recorder("rec2", false);
-        aliceCalls();
-        IQ started = jibri(alice, "start", "file");
+        FakeRecorder second = room.recorder("rec2", false);
+        room.ownerCalls();
+        IQ started = room.jibri(alice, "start", null);
         assertThat(started.getType()).isEqualTo(IQ.Type.result);
         await("second tried").atMost(FakeRecorder.patience()).until(() -> !second.requests(JibriIq.Action.START).isEmpty());
         assertThat(first.requests(JibriIq.Action.STOP)).as("the first one is told to stop").isNotEmpty();
         await("failed").atMost(FakeRecorder.patience())
-                .until(() -> bodies().stream().anyMatch(b -> b.startsWith("Recording failed")));
-        await("status off").atMost(FakeRecorder.patience()).until(() -> recordingStatus().contains("status='off'"));
-        assertThat(callAttribute("recording")).isEqualTo("off");
-        assertThat(bodies()).noneMatch(b -> b.startsWith("Recording started"));
+                .until(() -> room.bodies().stream().anyMatch(b -> b.startsWith("Recording failed")));
+        await("status off").atMost(FakeRecorder.patience()).until(() -> room.recordingStatus().contains("status='off'"));
+        assertThat(room.callAttribute("recording")).isEqualTo("off");
+        assertThat(room.bodies()).noneMatch(b -> b.startsWith("Recording started"));
     }
 
     @Test
     void theRecordCommandOffersItsFormToOwnersOnly() throws Exception {
-        recorder("rec1", true);
+        XmppTestClient alice = room.owner;
+        XmppTestClient bob = room.member;
+        room.recorder("rec1", true);
         startGateway("30s");
         // listed for the owner, not for a plain member
         assertThat(commandNodes(alice)).contains("chorus:record");
@@ -225,7 +149,7 @@ class RecordingProtocolEndToEndTest {
         // executing without a form gives the form
         AdHocCommandData execute = new AdHocCommandData();
         execute.setType(IQ.Type.set);
-        execute.setTo(conference);
+        execute.setTo(room.conference);
         execute.setNode("chorus:record");
         execute.setAction(AdHocCommand.Action.execute);
         AdHocCommandData form = (AdHocCommandData) alice.sendIqAndWait(execute);
@@ -250,41 +174,15 @@ class RecordingProtocolEndToEndTest {
     }
 
     private IQ submit(XmppTestClient from, Map<String, String> values) {
-        return Commands.submit(from, conference, "chorus:record", values);
+        return Commands.submit(from, room.conference, "chorus:record", values);
     }
 
     private List<String> commandNodes(XmppTestClient who) {
         DiscoverItems items = new DiscoverItems();
         items.setType(IQ.Type.get);
-        items.setTo(conference);
+        items.setTo(room.conference);
         items.setNode("http://jabber.org/protocol/commands");
         IQ answer = who.sendIqAndWait(items);
         return ((DiscoverItems) answer).getItems().stream().map(DiscoverItems.Item::getNode).toList();
-    }
-
-    private List<String> bodies() {
-        return roomMessages.stream().map(Message::getBody).filter(b -> b != null).toList();
-    }
-
-    private String recordingStatus() {
-        for (int i = gatewayPresence.size() - 1; i >= 0; i--) {
-            ExtensionElement e = gatewayPresence.get(i).getExtensionElement("jibri-recording-status", JIBRI);
-            if (e != null) {
-                return e.toXML().toString();
-            }
-        }
-        return "";
-    }
-
-    private String callAttribute(String name) {
-        if (gatewayPresence.isEmpty()) {
-            return null;
-        }
-        ExtensionElement call = gatewayPresence.get(gatewayPresence.size() - 1).getExtensionElement("call", N);
-        if (call == null) {
-            return null;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(name + "='([^']*)'").matcher(call.toXML().toString());
-        return m.find() ? m.group(1) : null;
     }
 }

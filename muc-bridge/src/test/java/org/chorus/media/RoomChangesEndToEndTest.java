@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.chorus.gateway.Commands;
 import org.chorus.gateway.GatewayTestAccess;
-import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.LocalStreams;
 import org.chorus.jingle.client.SendingSession;
 import org.chorus.testing.ProsodyExtension;
@@ -19,10 +17,9 @@ import org.chorus.testing.XmppTestClient;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
 import org.jivesoftware.smackx.xdata.form.FillableForm;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jxmpp.jid.parts.Resourcepart;
 
 /**
@@ -32,41 +29,16 @@ import org.jxmpp.jid.parts.Resourcepart;
  */
 @ExtendWith(ProsodyExtension.class)
 class RoomChangesEndToEndTest {
-    private static ClientMedia media;
-
-    private final ProsodyServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final CallFixture calls;
 
     RoomChangesEndToEndTest(ProsodyServer server) {
-        this.server = server;
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        synchronized (RoomChangesEndToEndTest.class) {
-            if (media == null) {
-                media = ClientMedia.loopback();
-            }
-        }
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private TestRoom room(String name, String... nicks) throws Exception {
-        TestRoom room = TestRoom.create(server, media, name, nicks);
-        open.add(room);
-        return room;
+        calls = new CallFixture(server);
     }
 
     /** Starts a gateway bound to the room at once, and waits until it is in it. */
     private AutoCloseable gatewayIn(TestRoom room) throws Exception {
-        AutoCloseable gateway = GatewayTestAccess.start(server, List.of(room.name));
-        open.add(gateway);
+        AutoCloseable gateway = calls.gateway(List.of(room.name), Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> room.ownerView.getOccupants().stream()
                 .anyMatch(o -> o.getResourceOrEmpty().toString().equals("Call")));
         return gateway;
@@ -74,7 +46,7 @@ class RoomChangesEndToEndTest {
 
     @Test
     void aKickThatLandsWhileTheCallIsBeingSetUpKeepsTheKickedMemberOut() throws Exception {
-        TestRoom room = room("race", "alice");
+        TestRoom room = calls.room("race", "alice");
         MediaParticipant alice = room.member(0);
         AutoCloseable gateway = gatewayIn(room);
         Thread.sleep(500); // let the join's own traffic settle
@@ -107,7 +79,7 @@ class RoomChangesEndToEndTest {
 
     @Test
     void aRoomThatStopsBeingMembersOnlyEndsItsCall() throws Exception {
-        TestRoom room = room("opened", "alice", "bob");
+        TestRoom room = calls.room("opened", "alice", "bob");
         gatewayIn(room);
         MediaParticipant alice = room.member(0);
         MediaParticipant bob = room.member(1);
@@ -129,9 +101,8 @@ class RoomChangesEndToEndTest {
 
     @Test
     void anAdminDemotedWhileAwayLosesTheRightToRecord() throws Exception {
-        TestRoom room = room("demoted");
-        XmppTestClient adam = XmppTestClient.connectNewUser(server, "adam");
-        open.add(adam);
+        TestRoom room = calls.room("demoted");
+        XmppTestClient adam = calls.client("adam");
         room.ownerView.grantAdmin(adam.bareJid());
         gatewayIn(room);
         Thread.sleep(500); // the gateway reads the affiliation lists after joining

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.jingle.Candidate;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.Fingerprint;
@@ -34,10 +33,9 @@ import org.jivesoftware.smack.iqrequest.AbstractIqRequestHandler;
 import org.jivesoftware.smack.iqrequest.IQRequestHandler;
 import org.jivesoftware.smack.packet.IQ;
 import org.jivesoftware.smack.packet.StanzaError;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sessions belong to one member and one conference, and a participant is one member in one room
@@ -46,45 +44,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ProsodyExtension.class)
 class SessionIntegrityEndToEndTest {
-    private static ClientMedia media;
-
-    private final ProsodyServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    @RegisterExtension
+    final CallFixture calls;
 
     SessionIntegrityEndToEndTest(ProsodyServer server) {
-        this.server = server;
-    }
-
-    @BeforeEach
-    void setUp() throws Exception {
-        synchronized (SessionIntegrityEndToEndTest.class) {
-            if (media == null) {
-                media = ClientMedia.loopback();
-            }
-        }
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
-    }
-
-    private void gateway(Map<String, Object> overrides) throws Exception {
-        open.add(GatewayTestAccess.start(server, List.of(), overrides));
-    }
-
-    private TestRoom room(String name, String... nicks) throws Exception {
-        TestRoom room = TestRoom.create(server, media, name, nicks);
-        open.add(room);
-        return room;
+        calls = new CallFixture(server);
     }
 
     @Test
     void aMemberCannotTakeOverTheSidOfAStreamSentToItAndABanStopsEveryPacket() throws Exception {
-        gateway(Map.of());
-        TestRoom room = room("hijack", "alice", "mallory");
+        calls.gateway();
+        TestRoom room = calls.room("hijack", "alice", "mallory");
         MediaParticipant alice = room.member(0);
         MediaParticipant mallory = room.member(1);
         alice.join(room.conference);
@@ -130,11 +100,9 @@ class SessionIntegrityEndToEndTest {
 
     @Test
     void callingAgainEndsEveryStreamOfTheOldCallAndOffersTheNewOnesOnce() throws Exception {
-        gateway(Map.of());
-        TestRoom room = room("again", "alice", "bob", "carol");
-        for (MediaParticipant p : room.members) {
-            p.join(room.conference);
-        }
+        calls.gateway();
+        TestRoom room = calls.room("again", "alice", "bob", "carol");
+        room.everyMemberCalls();
         MediaParticipant alice = room.member(0);
         MediaParticipant bob = room.member(1);
         MediaParticipant carol = room.member(2);
@@ -168,11 +136,11 @@ class SessionIntegrityEndToEndTest {
 
     @Test
     void aMemberInTwoRoomsIsTwoParticipantsAndLeavingOneCallEndsIt() throws Exception {
-        gateway(Map.of());
-        TestRoom first = room("first", "xavier", "yvonne");
+        calls.gateway();
+        TestRoom first = calls.room("first", "xavier", "yvonne");
         MediaParticipant xavier = first.member(0);
         MediaParticipant yvonne = first.member(1);
-        TestRoom second = room("second");
+        TestRoom second = calls.room("second");
         second.ownerView.grantMembership(xavier.xmpp.bareJid());
         xavier.xmpp.joinRoom("second", "xavier");
         xavier.join(first.conference);
@@ -198,10 +166,10 @@ class SessionIntegrityEndToEndTest {
 
     @Test
     void aCallFromAMemberInAnotherCallCountsAgainstTheFullRoom() throws Exception {
-        gateway(Map.of("chorus.calls.max-participants", 1));
-        TestRoom first = room("busy", "xavier");
+        calls.gateway(Map.of("chorus.calls.max-participants", 1));
+        TestRoom first = calls.room("busy", "xavier");
         MediaParticipant xavier = first.member(0);
-        TestRoom full = room("full", "zoe");
+        TestRoom full = calls.room("full", "zoe");
         full.ownerView.grantMembership(xavier.xmpp.bareJid());
         xavier.xmpp.joinRoom("full", "xavier");
         xavier.join(first.conference);
@@ -214,8 +182,8 @@ class SessionIntegrityEndToEndTest {
 
     @Test
     void aFloodOfTrickledCandidatesIsRefusedAndTheSessionGoesOn() throws Exception {
-        gateway(Map.of());
-        TestRoom room = room("trickle", "alice");
+        calls.gateway();
+        TestRoom room = calls.room("trickle", "alice");
         MediaParticipant alice = room.member(0);
         SendingSession call = alice.join(room.conference);
         List<IQ> answers = new ArrayList<>();
@@ -249,7 +217,8 @@ class SessionIntegrityEndToEndTest {
     }
 
     /** A well-formed call to the conference from {@code member}, with a sid of the caller's choosing. */
-    private static JingleIQ sessionInitiate(MediaParticipant member, TestRoom room, String sid) {
+    private JingleIQ sessionInitiate(MediaParticipant member, TestRoom room, String sid) {
+        ClientMedia media = calls.media();
         IceTransport transport = new IceTransport("hijk", "0123456789abcdefghijklmn",
                 new Fingerprint(media.certificate().hashFunction(), media.certificate().fingerprint(), DtlsSetup.ACTPASS),
                 true, List.of(), false);

@@ -37,6 +37,12 @@ final class TestRoom implements AutoCloseable {
 
     /** Creates the room with a new owner account, makes new accounts {@code nicks} members, and lets them in. */
     static TestRoom create(ProsodyServer server, ClientMedia media, String room, String... nicks) throws Exception {
+        return create(server, media, MediaParticipant.Video.SMALL, room, nicks);
+    }
+
+    /** As {@link #create(ProsodyServer, ClientMedia, String, String...)}, with members that send {@code video}. */
+    static TestRoom create(ProsodyServer server, ClientMedia media, MediaParticipant.Video video, String room,
+            String... nicks) throws Exception {
         XmppTestClient owner = XmppTestClient.connectNewUser(server, "owner");
         List<XmppTestClient> clients = new ArrayList<>();
         for (String n : nicks) {
@@ -57,13 +63,20 @@ final class TestRoom implements AutoCloseable {
         });
         for (int i = 0; i < clients.size(); i++) {
             clients.get(i).joinRoom(room, nicks[i]);
-            r.members.add(new MediaParticipant(clients.get(i), media));
+            r.members.add(new MediaParticipant(clients.get(i), media, video));
         }
         return r;
     }
 
     MediaParticipant member(int i) {
         return members.get(i);
+    }
+
+    /** Every member calls the conference and sends media, one after the other. */
+    void everyMemberCalls() throws Exception {
+        for (MediaParticipant m : members) {
+            m.join(conference);
+        }
     }
 
     /** The first announcement carrying {@code element} (propose, accept, ended). */
