@@ -1,5 +1,6 @@
 package org.chorus.command;
 
+import java.util.concurrent.CompletionStage;
 import org.chorus.muc.Room;
 import org.dom4j.Element;
 import org.xmpp.packet.IQ;
@@ -16,8 +17,9 @@ public interface AdHocCommand {
     Element form(Room room);
 
     /**
-     * Runs the command with a submitted form; returns the completed reply, or an error (a bad field
-     * value gives {@code bad-request} with a text naming the field).
+     * Runs the command with a submitted form; completes, on the signalling thread, with the
+     * completed reply, or an error (a bad field value gives {@code bad-request} with a text naming
+     * the field). A command that must wait (a lookup) completes later.
      */
-    IQ submit(IQ request, Room room, CommandForm submitted);
+    CompletionStage<IQ> submit(IQ request, Room room, CommandForm submitted);
 }

@@ -39,21 +39,17 @@ public final class AdHocCommands implements IqHandler {
 
     @Override
     public CompletionStage<IQ> handle(IQ iq) {
-        return CompletableFuture.completedFuture(answer(iq));
-    }
-
-    private IQ answer(IQ iq) {
         if (iq.getType() != IQ.Type.set) {
-            return Stanzas.error(iq, Condition.bad_request, "commands are run with IQ set");
+            return done(Stanzas.error(iq, Condition.bad_request, "commands are run with IQ set"));
         }
         Element command = iq.getChildElement();
         AdHocCommand target = commands.get(command.attributeValue("node"));
         if (target == null) {
-            return Stanzas.error(iq, Condition.item_not_found, "no such command");
+            return done(Stanzas.error(iq, Condition.item_not_found, "no such command"));
         }
         RoomLookup.Found found = lookup.ownerRoom(iq);
         if (found.error() != null) {
-            return found.error();
+            return done(found.error());
         }
         String action = command.attributeValue("action", "execute");
         String session = command.attributeValue("sessionid");
@@ -61,25 +57,32 @@ public final class AdHocCommands implements IqHandler {
             session = UUID.randomUUID().toString();
         }
         if ("cancel".equals(action)) {
-            return reply(iq, target, session, "canceled");
+            return done(reply(iq, target, session, "canceled"));
         }
         Element x = command.element(org.dom4j.QName.get("x", Namespaces.DATA_FORMS));
         boolean submitted = x != null && "submit".equals(x.attributeValue("type"));
         if (!submitted) {
             if (!"execute".equals(action)) {
-                return Stanzas.error(iq, Condition.bad_request, "malformed-action", Namespaces.COMMANDS);
+                return done(Stanzas.error(iq, Condition.bad_request, "malformed-action", Namespaces.COMMANDS));
             }
             IQ reply = reply(iq, target, session, "executing");
             Element cmd = reply.getChildElement();
             cmd.addElement("actions").addAttribute("execute", "complete").addElement("complete");
             cmd.add(target.form(found.room()));
-            return reply;
+            return done(reply);
         }
-        IQ result = target.submit(iq, found.room(), CommandForm.read(x));
-        if (result.getType() == IQ.Type.result && result.getChildElement() != null) {
-            result.getChildElement().addAttribute("sessionid", session);
-        }
-        return result;
+        String sessionId = session;
+        // the command may answer later (it may have to look something up); its answer arrives on the signalling thread
+        return target.submit(iq, found.room(), CommandForm.read(x)).thenApply(result -> {
+            if (result.getType() == IQ.Type.result && result.getChildElement() != null) {
+                result.getChildElement().addAttribute("sessionid", sessionId);
+            }
+            return result;
+        });
+    }
+
+    private static CompletionStage<IQ> done(IQ answer) {
+        return CompletableFuture.completedFuture(answer);
     }
 
     /** A reply with the command element and its status. */

@@ -33,13 +33,24 @@ public final class RoomLookup {
         } catch (IllegalArgumentException e) {
             return new Found(null, Stanzas.error(iq, Condition.item_not_found, "not a conference JID"));
         }
-        Optional<Room> room = rooms.room(roomJid).filter(r -> r.state() == RoomState.JOINED);
+        Optional<Room> room = rooms.room(roomJid);
         if (room.isEmpty()) {
             return new Found(null, Stanzas.error(iq, Condition.item_not_found, "no such conference"));
         }
-        if (iq.getFrom() == null || !room.get().affiliationOf(iq.getFrom().asBareJID()).mayConfigure()) {
-            return new Found(null, Stanzas.error(iq, Condition.forbidden, "only the room's owners and admins may do this"));
+        return recheck(iq, room.get()).map(error -> new Found(null, error)).orElseGet(() -> new Found(room.get(), null));
+    }
+
+    /**
+     * The same check again for a room found earlier, after a wait (a host name lookup): empty when
+     * the room is still joined and the sender still one of its owners or admins, else the error.
+     */
+    public static Optional<IQ> recheck(IQ iq, Room room) {
+        if (room.state() != RoomState.JOINED) {
+            return Optional.of(Stanzas.error(iq, Condition.item_not_found, "no such conference"));
         }
-        return new Found(room.get(), null);
+        if (iq.getFrom() == null || !room.affiliationOf(iq.getFrom().asBareJID()).mayConfigure()) {
+            return Optional.of(Stanzas.error(iq, Condition.forbidden, "only the room's owners and admins may do this"));
+        }
+        return Optional.empty();
     }
 }

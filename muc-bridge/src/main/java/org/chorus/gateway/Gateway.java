@@ -63,6 +63,7 @@ public final class Gateway implements ConnectionListener {
     private final SessionsGate sessionsGate;
     private final RecordingManager recordings;
     private final Brewery brewery;
+    private final StreamHosts streamHosts;
     private MediaPlane media;
     private ConferenceSessions sessions;
 
@@ -104,7 +105,7 @@ public final class Gateway implements ConnectionListener {
                 : new Brewery(new JID(rec.brewery()), config.nick(), new JID(null, config.domain(), "brewery"),
                         connection, tracker::request, recorders, recordings::recorderGone, signalling,
                         config.missingRoomRetry(), java.util.Set.copyOf(rec.recorders()));
-        StreamHosts streamHosts = StreamHosts.of(rec.streamHosts());
+        this.streamHosts = StreamHosts.of(rec.streamHosts(), signalling);
         AdHocCommands adHoc = new AdHocCommands(jids, rooms, commands)
                 .register(new RecordCommand(recordings, rec.defaultLayout(), streamHosts));
         this.router = new StanzaRouter(connection, tracker, rooms)
@@ -147,6 +148,7 @@ public final class Gateway implements ConnectionListener {
     public void stop() {
         if (connection.state() == ConnectionState.STOPPED) {
             shutdownSignalling();
+            streamHosts.close();
             return;
         }
         log.info("Stopping: leaving rooms and closing the stream");
@@ -160,6 +162,7 @@ public final class Gateway implements ConnectionListener {
         });
         connection.stop();
         shutdownSignalling();
+        streamHosts.close();
         if (media != null) {
             media.close();
         }

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.chorus.command.RoomLookup;
 import org.chorus.gateway.IqHandler;
+import org.chorus.muc.Room;
 import org.chorus.xmpp.Namespaces;
 import org.chorus.xmpp.Stanzas;
 import org.dom4j.Element;
@@ -32,49 +33,66 @@ public final class JibriIqHandler implements IqHandler {
 
     @Override
     public CompletionStage<IQ> handle(IQ iq) {
-        return CompletableFuture.completedFuture(answer(iq));
-    }
-
-    private IQ answer(IQ iq) {
         if (iq.getType() != IQ.Type.set) {
-            return Stanzas.error(iq, Condition.bad_request, "jibri requests are IQ sets");
+            return done(Stanzas.error(iq, Condition.bad_request, "jibri requests are IQ sets"));
         }
         Element jibri = iq.getChildElement();
         String action = jibri.attributeValue(JibriIq.ACTION);
         if (action == null && jibri.attributeValue(JibriIq.STATUS) != null) {
-            return recordings.onStatus(iq);
+            return done(recordings.onStatus(iq));
         }
         RoomLookup.Found found = lookup.ownerRoom(iq);
         if (found.error() != null) {
-            return found.error();
+            return done(found.error());
         }
-        Optional<RecordingManager.Refusal> refusal;
-        // the session a stop ends: the answer names it (docs/protocol.md), though the room no longer has it
-        Optional<String> stoppedSession = "stop".equals(action) ? recordings.sessionOf(found.room()) : Optional.empty();
         if ("start".equals(action)) {
             RecordingRequest request;
             try {
                 request = RecordingRequest.of(jibri.attributeValue(JibriIq.RECORDING_MODE), null,
                         jibri.attributeValue(JibriIq.STREAM_ID), iq.getFrom().asBareJID(), defaultLayout);
-                streamHosts.check(request);
             } catch (IllegalArgumentException e) {
-                // Jitsi's request names the URL streamid
-                return Stanzas.error(iq, Condition.bad_request, e.getMessage().replace("stream_url", "streamid"));
+                return done(streamIdError(iq, Condition.bad_request, e.getMessage()));
             }
-            refusal = recordings.start(found.room(), request);
-        } else if ("stop".equals(action)) {
-            refusal = recordings.stop(found.room(), iq.getFrom());
-        } else {
-            return Stanzas.error(iq, Condition.bad_request, "action must be start or stop");
+            // a stream URL's host may have to be looked up: the answer comes when that is done
+            return streamHosts.check(request).thenApply(refused -> refused.isPresent()
+                    ? streamIdError(iq, refused.get().condition(), refused.get().text())
+                    : start(iq, found.room(), request));
         }
+        if ("stop".equals(action)) {
+            // the session a stop ends: the answer names it (docs/protocol.md), though the room no longer has it
+            Optional<String> stoppedSession = recordings.sessionOf(found.room());
+            return done(answer(iq, recordings.stop(found.room(), iq.getFrom()), "off", stoppedSession));
+        }
+        return done(Stanzas.error(iq, Condition.bad_request, "action must be start or stop"));
+    }
+
+    /** Starts, if the room and the sender's rights are still what they were before the lookup. */
+    private IQ start(IQ iq, Room room, RecordingRequest request) {
+        Optional<IQ> changed = RoomLookup.recheck(iq, room);
+        if (changed.isPresent()) {
+            return changed.get();
+        }
+        Optional<RecordingManager.Refusal> refusal = recordings.start(room, request);
+        return answer(iq, refusal, "pending", recordings.sessionOf(room));
+    }
+
+    private static IQ answer(IQ iq, Optional<RecordingManager.Refusal> refusal, String status, Optional<String> session) {
         if (refusal.isPresent()) {
             return Stanzas.error(iq, refusal.get().condition(), refusal.get().text());
         }
         IQ result = IQ.createResultIQ(iq);
-        Element status = result.setChildElement("jibri", Namespaces.JIBRI);
-        status.addAttribute(JibriIq.STATUS, "start".equals(action) ? "pending" : "off");
-        ("start".equals(action) ? recordings.sessionOf(found.room()) : stoppedSession)
-                .ifPresent(id -> status.addAttribute(JibriIq.SESSION_ID, id));
+        Element jibri = result.setChildElement("jibri", Namespaces.JIBRI);
+        jibri.addAttribute(JibriIq.STATUS, status);
+        session.ifPresent(id -> jibri.addAttribute(JibriIq.SESSION_ID, id));
         return result;
+    }
+
+    /** Jitsi's request names the URL {@code streamid}. */
+    private static IQ streamIdError(IQ iq, Condition condition, String text) {
+        return Stanzas.error(iq, condition, text.replace("stream_url", "streamid"));
+    }
+
+    private static CompletionStage<IQ> done(IQ answer) {
+        return CompletableFuture.completedFuture(answer);
     }
 }

@@ -1,9 +1,12 @@
 package org.chorus.recording;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.chorus.command.AdHocCommand;
 import org.chorus.command.AdHocCommands;
 import org.chorus.command.CommandForm;
+import org.chorus.command.RoomLookup;
 import org.chorus.muc.Room;
 import org.chorus.xmpp.Stanzas;
 import org.dom4j.Element;
@@ -51,9 +54,8 @@ public final class RecordCommand implements AdHocCommand {
     }
 
     @Override
-    public IQ submit(IQ iq, Room room, CommandForm form) {
+    public CompletionStage<IQ> submit(IQ iq, Room room, CommandForm form) {
         String action = form.value("action").orElse("start");
-        Optional<RecordingManager.Refusal> refusal;
         switch (action) {
             case "start" -> {
                 RecordingRequest request;
@@ -61,21 +63,40 @@ public final class RecordCommand implements AdHocCommand {
                     request = RecordingRequest.of(form.value("recording_mode").orElse(null),
                             form.value("recording_layout").orElse(null), form.value("stream_url").orElse(null),
                             iq.getFrom().asBareJID(), defaultLayout);
-                    streamHosts.check(request);
                 } catch (IllegalArgumentException e) {
-                    return Stanzas.error(iq, Condition.bad_request, e.getMessage());
+                    return done(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
                 }
-                refusal = recordings.start(room, request);
+                // a stream URL's host may have to be looked up: the answer comes when that is done
+                return streamHosts.check(request).thenApply(refused -> refused.isPresent()
+                        ? Stanzas.error(iq, refused.get().condition(), refused.get().text())
+                        : start(iq, room, request));
             }
-            case "stop" -> refusal = recordings.stop(room, iq.getFrom());
+            case "stop" -> {
+                return done(answer(iq, recordings.stop(room, iq.getFrom()), "Recording stopped."));
+            }
             default -> {
-                return Stanzas.error(iq, Condition.bad_request, "action must be start or stop");
+                return done(Stanzas.error(iq, Condition.bad_request, "action must be start or stop"));
             }
         }
+    }
+
+    /** Starts, if the room and the sender's rights are still what they were before the lookup. */
+    private IQ start(IQ iq, Room room, RecordingRequest request) {
+        Optional<IQ> changed = RoomLookup.recheck(iq, room);
+        if (changed.isPresent()) {
+            return changed.get();
+        }
+        return answer(iq, recordings.start(room, request), "Recording is starting; the room is told when it is on.");
+    }
+
+    private IQ answer(IQ iq, Optional<RecordingManager.Refusal> refusal, String note) {
         if (refusal.isPresent()) {
             return Stanzas.error(iq, refusal.get().condition(), refusal.get().text());
         }
-        return AdHocCommands.completed(iq, this, action.equals("start")
-                ? "Recording is starting; the room is told when it is on." : "Recording stopped.");
+        return AdHocCommands.completed(iq, this, note);
+    }
+
+    private static CompletionStage<IQ> done(IQ answer) {
+        return CompletableFuture.completedFuture(answer);
     }
 }

@@ -124,33 +124,54 @@ class RecordingRulesTest {
     }
 
     @Test
-    void streamsGoOnlyToPublicOrListedHosts() {
+    void streamsGoOnlyToPublicOrListedHosts() throws Exception {
+        java.util.concurrent.ScheduledExecutorService signalling = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try {
+            streamsGoOnlyToPublicOrListedHosts(signalling);
+        } finally {
+            signalling.shutdownNow();
+        }
+    }
+
+    private static void streamsGoOnlyToPublicOrListedHosts(java.util.concurrent.ScheduledExecutorService signalling)
+            throws Exception {
         java.util.Map<String, String> dns = java.util.Map.of("live.example.com", "203.0.113.7",
                 "sneaky.example.com", "127.0.0.1", "inside.example.com", "10.0.0.8");
-        StreamHosts any = new StreamHosts(java.util.List.of(), host -> {
-            String a = dns.get(host);
-            if (a == null) {
-                return java.net.InetAddress.getAllByName(host); // literals only: nothing is looked up
+        try (StreamHosts any = new StreamHosts(java.util.List.of(), lookups(signalling, host -> {
+                    String a = dns.get(host);
+                    if (a == null) {
+                        return java.net.InetAddress.getAllByName(host); // literals only: nothing is looked up
+                    }
+                    return new java.net.InetAddress[] {java.net.InetAddress.getByName(a)};
+                }));
+                StreamHosts listed = new StreamHosts(java.util.List.of("127.0.0.1", "Live.Example.com"), lookups(signalling, host -> {
+                    throw new AssertionError("a listed host is not looked up");
+                }))) {
+            for (String url : java.util.List.of("rtmp://live.example.com/app/key", "rtmps://8.8.8.8:443/app/key",
+                    "rtmp://[2001:4860:4860::8888]/app/key")) {
+                assertThat(refusal(any, url)).as(url).isEmpty();
             }
-            return new java.net.InetAddress[] {java.net.InetAddress.getByName(a)};
-        });
-        any.check("rtmp://live.example.com/app/key");
-        any.check("rtmps://8.8.8.8:443/app/key");
-        any.check("rtmp://[2001:4860:4860::8888]/app/key");
-        for (String url : java.util.List.of("rtmp://sneaky.example.com/a", "rtmp://inside.example.com/a",
-                "rtmp://127.0.0.1/a", "rtmp://0.0.0.0/a", "rtmp://[::1]/a", "rtmp://[fd00::1]/a", "rtmp://100.64.0.1/a",
-                "rtmp://172.16.5.5/a", "rtmp://192.168.0.1/a", "rtmp://169.254.169.254/a", "rtmp://[fe80::1]/a",
-                "rtmp://255.255.255.255/a", "rtmp://[::ffff:127.0.0.1]/a", "rtmp:///nohost")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> any.check(url)).as(url)
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stream_url");
+            for (String url : java.util.List.of("rtmp://sneaky.example.com/a", "rtmp://inside.example.com/a",
+                    "rtmp://127.0.0.1/a", "rtmp://0.0.0.0/a", "rtmp://[::1]/a", "rtmp://[fd00::1]/a", "rtmp://100.64.0.1/a",
+                    "rtmp://172.16.5.5/a", "rtmp://192.168.0.1/a", "rtmp://169.254.169.254/a", "rtmp://[fe80::1]/a",
+                    "rtmp://255.255.255.255/a", "rtmp://[::ffff:127.0.0.1]/a", "rtmp:///nohost")) {
+                RecordingManager.Refusal refused = refusal(any, url).orElseThrow(() -> new AssertionError(url + " passed"));
+                assertThat(refused.condition()).as(url).isEqualTo(org.xmpp.packet.PacketError.Condition.bad_request);
+                assertThat(refused.text()).as(url).contains("stream_url");
+            }
+            assertThat(refusal(listed, "rtmp://127.0.0.1:1935/live/x")).isEmpty();
+            assertThat(refusal(listed, "rtmp://live.example.com/live/x")).isEmpty();
+            assertThat(refusal(listed, "rtmp://8.8.8.8/a").orElseThrow().text()).contains("chorus.recording.stream-hosts");
         }
-        StreamHosts listed = new StreamHosts(java.util.List.of("127.0.0.1", "Live.Example.com"), host -> {
-            throw new AssertionError("a listed host is not looked up");
-        });
-        listed.check("rtmp://127.0.0.1:1935/live/x");
-        listed.check("rtmp://live.example.com/live/x");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> listed.check("rtmp://8.8.8.8/a"))
-                .hasMessageContaining("chorus.recording.stream-hosts");
+    }
+
+    private static HostLookups lookups(java.util.concurrent.ScheduledExecutorService signalling,
+            HostLookups.Resolver resolver) {
+        return new HostLookups(resolver, signalling, 1, 16, java.time.Duration.ofSeconds(30));
+    }
+
+    private static java.util.Optional<RecordingManager.Refusal> refusal(StreamHosts hosts, String url) throws Exception {
+        return hosts.check(url).toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static Brewery.Requests exists() {

@@ -50,6 +50,8 @@ final class JibriManager implements StatusListener {
     private final Reports reports;
     private final IntSupplier rtcpSsrc;
     private final Map<String, RecordingSession> byConference = new ConcurrentHashMap<>();
+    /** Who started each recording: only that JID may stop it ({@link RecorderPolicy#mayStop}). */
+    private final Map<RecordingSession, Jid> startedBy = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "recording-poll"));
     private final ExecutorService finalizer = Executors.newCachedThreadPool(r -> thread(r, "recording-finalize"));
 
@@ -72,11 +74,14 @@ final class JibriManager implements StatusListener {
         }, 10, 10, TimeUnit.SECONDS);
     }
 
-    /** Starts a recording if the admission rules allow; {@code problem} says why it could not write. */
-    Started start(StartRequest request) {
+    /**
+     * Starts a recording for {@code from} if the admission rules allow; {@code problem} says why it
+     * could not write.
+     */
+    Started start(StartRequest request, Jid from) {
         health.check();
         RecordingSession running = byConference.get(request.conference());
-        if (running != null) {
+        if (running != null && policy.mayStop(startedBy.get(running), from)) {
             running.gatewayHeard();
         }
         RecorderPolicy.Admission admission = policy.admit(health.healthy(), byConference.size(), running != null);
@@ -93,15 +98,20 @@ final class JibriManager implements StatusListener {
             reports.loadChanged();
             return new Started(RecorderPolicy.Admission.UNHEALTHY, e.getMessage());
         }
+        startedBy.put(session, from);
         byConference.put(request.conference(), session);
         reports.loadChanged();
         return new Started(RecorderPolicy.Admission.ACCEPT, null);
     }
 
-    /** Stops the recording with this session id, if this recorder runs it. */
-    Optional<RecordingSession> stop(String sessionId) {
+    /**
+     * Stops the recording with this session id, if this recorder runs it and {@code from} started
+     * it; empty otherwise (the recording, if any, goes on).
+     */
+    Optional<RecordingSession> stop(String sessionId, Jid from) {
         Optional<RecordingSession> session = byConference.values().stream()
-                .filter(s -> s.request().sessionId().equals(sessionId)).findFirst();
+                .filter(s -> s.request().sessionId().equals(sessionId))
+                .filter(s -> policy.mayStop(startedBy.get(s), from)).findFirst();
         session.ifPresent(RecordingSession::stop);
         return session;
     }
@@ -145,6 +155,7 @@ final class JibriManager implements StatusListener {
     @Override
     public void finished(RecordingSession session) {
         byConference.remove(session.request().conference(), session);
+        startedBy.remove(session);
         if (session.phase() == RecordingPhase.DONE) {
             reports.status(session, Status.OFF);
         } else if (!session.failureReported()) {

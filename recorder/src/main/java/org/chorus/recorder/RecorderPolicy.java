@@ -18,6 +18,7 @@ import org.jxmpp.jid.Jid;
  *   <li>A session-initiate is taken only from the conference JID of a recording this recorder is
  *       running, and only when that JID is trusted as well; everyone else gets {@code forbidden}
  *       before anything is parsed or allocated.</li>
+ *   <li>A recording is stopped only by the JID that started it ({@link #mayStop}).</li>
  *   <li>Session ids are folder names: {@code [A-Za-z0-9][A-Za-z0-9._-]*}, at most 100 characters.</li>
  *   <li>A start is taken while the recorder is healthy, has a free slot and does not already record
  *       that conference.</li>
@@ -28,6 +29,11 @@ final class RecorderPolicy {
     static final String NO_ACCEPT_FROM = "this recorder takes no requests: accept-from must be set "
             + "(the gateways' domains or bare JIDs)";
     static final String NOT_ACCEPTED = "not in this recorder's accept-from";
+    /**
+     * The answer to a stop for a session this recorder does not run for the sender: the same for a
+     * session that does not exist and one another gateway started, so that ids are not confirmed.
+     */
+    static final String NO_SUCH_RECORDING = "no recording with this session_id was started by you";
 
     /** Why a request is refused: the stanza error to answer with. */
     record Refusal(StanzaError.Condition condition, String text) {}
@@ -81,6 +87,22 @@ final class RecorderPolicy {
      */
     boolean mayCall(Jid from, Set<String> conferences) {
         return from != null && conferences.contains(from.asBareJid().toString()) && trusted(from);
+    }
+
+    /**
+     * Whether {@code from} may stop (or otherwise speak for) a recording that {@code startedBy}
+     * started: the same bare JID when the start came from a bare JID (as the gateway's start comes
+     * from its conference JID), the very same full JID when it came from a full one. Another JID in
+     * accept-from may not: trusting two gateways does not let one end the other's recordings.
+     */
+    boolean mayStop(Jid startedBy, Jid from) {
+        if (startedBy == null || from == null) {
+            return false;
+        }
+        if (startedBy.hasResource()) {
+            return startedBy.equals(from);
+        }
+        return startedBy.equals(from.asBareJid());
     }
 
     /** Empty for a session id that can name a folder; else what is wrong with it. */

@@ -1,8 +1,6 @@
 package org.chorus.recorder;
 
 import java.net.InetAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.chorus.jingle.client.ClientMedia;
 import org.chorus.jingle.client.ConferenceClient;
 import org.chorus.media.ice.IceSettings;
@@ -35,7 +33,6 @@ public final class RecorderService implements AutoCloseable {
     private final RecorderConfig config;
     private final Health health;
     private final RecorderPolicy policy;
-    private final ExecutorService starter = Executors.newSingleThreadExecutor(r -> thread(r, "recording-start"));
     private final RecordingSession.Settings sessionSettings;
     private AbstractXMPPConnection connection;
     private ClientMedia media;
@@ -60,7 +57,10 @@ public final class RecorderService implements AutoCloseable {
                 new FinalizeScript(config.finalizeScript(), config.finalizeTimeout()), config.gatewayTimeout());
     }
 
-    /** Connects, logs in and joins the brewery; throws when the first attempt fails. */
+    /**
+     * Connects and logs in, then looks for the brewery and joins it once it exists; throws when the
+     * first connection fails (a missing brewery does not stop the recorder).
+     */
     public void start() throws Exception {
         log.info("Starting {}", config);
         if (!policy.acceptsAnyone()) {
@@ -96,7 +96,8 @@ public final class RecorderService implements AutoCloseable {
                 .build();
         connection = new XMPPTCPConnection(xmpp);
         connection.setReplyTimeout(10_000);
-        brewery = new BreweryMembership(connection, config.brewery(), config.nick());
+        brewery = new BreweryMembership(connection, config.brewery(), config.nick(),
+                java.time.Duration.ofSeconds(Math.max(1, config.reconnectDelay().toSeconds())));
         XmppApi api = new XmppApi(connection, policy, brewery, health);
         manager = new JibriManager(policy, health, sessionSettings, api, () -> client.rtcpSsrc());
         client = new ConferenceClient(connection, media, manager.calls());
@@ -112,11 +113,7 @@ public final class RecorderService implements AutoCloseable {
             throw new StartFailure("cannot connect to " + config.host() + ":" + config.port() + " as "
                     + config.username() + "@" + config.domain() + ": " + e.getMessage(), e);
         }
-        try {
-            brewery.join(manager.busy(), health.healthy());
-        } catch (Exception e) {
-            throw new StartFailure("cannot join the brewery " + config.brewery() + ": " + e.getMessage(), e);
-        }
+        brewery.join(manager.busy(), health.healthy());
         manager.startPolling();
     }
 
@@ -138,13 +135,7 @@ public final class RecorderService implements AutoCloseable {
                 return;
             }
             rejoinNeeded = false;
-            starter.execute(() -> {
-                try {
-                    brewery.join(manager.busy(), health.healthy());
-                } catch (Exception e) {
-                    log.warn("Cannot rejoin the brewery: {}", e.toString());
-                }
-            });
+            brewery.join(manager.busy(), health.healthy());
         }
 
         @Override
@@ -192,12 +183,8 @@ public final class RecorderService implements AutoCloseable {
         if (media != null) {
             media.close();
         }
-        starter.shutdownNow();
-    }
-
-    private static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        if (brewery != null) {
+            brewery.close();
+        }
     }
 }

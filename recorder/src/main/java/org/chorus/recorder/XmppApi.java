@@ -78,7 +78,7 @@ final class XmppApi implements JibriManager.Reports {
         } catch (IllegalArgumentException e) {
             return error(iq, StanzaError.Condition.bad_request, e.getMessage());
         }
-        JibriManager.Started started = manager.start(request);
+        JibriManager.Started started = manager.start(request, iq.getFrom());
         if (started.problem() != null) {
             return error(iq, StanzaError.Condition.internal_server_error, "the recorder cannot write: " + started.problem());
         }
@@ -93,13 +93,22 @@ final class XmppApi implements JibriManager.Reports {
         return answer(iq, JibriIq.Status.PENDING, request.sessionId());
     }
 
+    /**
+     * Stops a recording this recorder runs for the sender. A session it does not run, or one another
+     * gateway started, gets {@code item-not-found} (the same answer for both, so ids are not
+     * confirmed), and that recording goes on.
+     */
     private IQ stop(JibriIq iq) {
         String sessionId = iq.getSessionId();
-        if (sessionId != null) {
-            manager.stop(sessionId);
+        if (sessionId == null) {
+            return error(iq, StanzaError.Condition.bad_request, "stop needs session_id");
         }
-        JibriIq answer = answer(iq, null, sessionId);
-        return answer;
+        if (manager.stop(sessionId, iq.getFrom()).isEmpty()) {
+            log.info("Not stopping session {} for {}: no recording of that id was started by it", sessionId,
+                    iq.getFrom());
+            return error(iq, StanzaError.Condition.item_not_found, RecorderPolicy.NO_SUCH_RECORDING);
+        }
+        return answer(iq, null, sessionId);
     }
 
     // --- JibriManager.Reports ---

@@ -47,6 +47,25 @@ class RecorderPolicyTest {
     }
 
     @Test
+    void onlyTheJidThatStartedARecordingMayStopIt() throws Exception {
+        RecorderPolicy policy = new RecorderPolicy(List.of("av.example.org", "gw@example.net"), 4);
+        // the gateway starts and stops from the conference JID, a bare JID
+        assertThat(policy.mayStop(jid("team@av.example.org"), jid("team@av.example.org"))).isTrue();
+        assertThat(policy.mayStop(jid("team@av.example.org"), jid("team@av.example.org/x"))).isTrue();
+        assertThat(policy.mayStop(jid("team@av.example.org"), jid("other@av.example.org")))
+                .as("another conference of the same gateway").isFalse();
+        assertThat(policy.mayStop(jid("team@av.example.org"), jid("av.example.org"))).isFalse();
+        assertThat(policy.mayStop(jid("team@av.example.org"), jid("gw@example.net/a")))
+                .as("another trusted gateway").isFalse();
+        // a start from a full JID is stopped only from that very full JID
+        assertThat(policy.mayStop(jid("gw@example.net/a"), jid("gw@example.net/a"))).isTrue();
+        assertThat(policy.mayStop(jid("gw@example.net/a"), jid("gw@example.net/b"))).isFalse();
+        assertThat(policy.mayStop(jid("gw@example.net/a"), jid("gw@example.net"))).isFalse();
+        assertThat(policy.mayStop(jid("team@av.example.org"), null)).isFalse();
+        assertThat(policy.mayStop(null, jid("team@av.example.org"))).isFalse();
+    }
+
+    @Test
     void sessionIdsAreFolderNamesThatCannotLeaveTheirFolder() {
         for (String good : List.of("a", "0", "ab12-1700000000", "A.b_c-d", "x".repeat(100))) {
             assertThat(RecorderPolicy.sessionIdProblem(good)).as(good).isEmpty();

@@ -45,6 +45,14 @@ final class RecorderProcess implements AutoCloseable {
 
     static RecorderProcess start(ProsodyServer server, String brewery, Path recordingsDir, String name,
             Map<String, String> extra) throws IOException {
+        RecorderProcess recorder = launch(server, brewery, recordingsDir, name, extra);
+        recorder.awaitLog("Joined the brewery", Duration.ofSeconds(30));
+        return recorder;
+    }
+
+    /** Starts a recorder without waiting for it to join the brewery (which may not exist). */
+    static RecorderProcess launch(ProsodyServer server, String brewery, Path recordingsDir, String name,
+            Map<String, String> extra) throws IOException {
         ProsodyServer.Account account = server.newUser(name);
         Path work = Files.createDirectories(server.workDir().resolve("recorder-" + account.username()));
         StringBuilder conf = new StringBuilder("chorus.recorder {\n");
@@ -78,9 +86,7 @@ final class RecorderProcess implements AutoCloseable {
         command.add(file.toString());
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("CHORUS_RECORDER_XMPP_PASSWORD", account.password());
-        RecorderProcess recorder = new RecorderProcess(pb.start(), log, account, server);
-        recorder.awaitLog("Joined the brewery", Duration.ofSeconds(30));
-        return recorder;
+        return new RecorderProcess(pb.start(), log, account, server);
     }
 
     String log() {
@@ -108,6 +114,15 @@ final class RecorderProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("the recorder did not log '" + text + "' within " + timeout + ":\n" + log());
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The recorder's bare JID. */
+    String bareJid() {
+        return account.username() + "@" + server.domain();
     }
 
     long pid() {

@@ -153,7 +153,47 @@ class RecorderTrustEndToEndTest {
         }
     }
 
+    @Test
+    void aRecorderNeverCreatesTheBreweryAndJoinsItOnceItExists() throws Exception {
+        String missing = "missing" + N.incrementAndGet();
+        String room = missing + "@" + server.mucDomain();
+        try (RecorderProcess recorder = RecorderProcess.launch(server, room, recordings, "rec1",
+                Map.of("xmpp.reconnect-delay", "2s"));
+                XmppTestClient observer = XmppTestClient.connectNewUser(server, "observer")) {
+            await("the recorder is logged in and has looked at the brewery").atMost(Duration.ofSeconds(30))
+                    .until(() -> recorder.log().contains("Joined the brewery") || recorder.log().contains("does not exist"));
+            Thread.sleep(7_000); // a few of its 2 s looks
+            IQ info = observer.sendIqAndWait(discoInfo(observer, room));
+            assertThat(info.getType()).as("disco#info on the brewery after a while: " + info.toXML()).isEqualTo(IQ.Type.error);
+            assertThat(info.getError().getCondition()).isEqualTo(StanzaError.Condition.item_not_found);
+            assertThat(recorder.isAlive()).isTrue();
+            assertThat(recorder.log().split("does not exist", -1).length - 1).as("the missing brewery is logged once")
+                    .isEqualTo(1);
+            assertThat(recorder.log()).doesNotContain("Joined the brewery").doesNotContain("Unhealthy");
+
+            // the operator creates it: members-only, non-anonymous, with the recorder's account as a member
+            List<org.jivesoftware.smack.packet.Presence> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (XmppTestClient owner = XmppTestClient.connectNewUser(server, "operator")) {
+                org.jivesoftware.smackx.muc.MultiUserChat brewery = owner.room(missing);
+                brewery.addParticipantListener(seen::add);
+                owner.createMembersOnlyRoom(missing, "keeper", List.of(JidCreate.entityBareFrom(recorder.bareJid())));
+                await("the recorder joins the brewery with its status").atMost(Duration.ofSeconds(30))
+                        .until(() -> seen.stream().anyMatch(p -> p.getFrom().getResourceOrEmpty().toString().equals("rec1")
+                                && p.getType() == org.jivesoftware.smack.packet.Presence.Type.available
+                                && p.getExtensionElement("jibri-status", "http://jitsi.org/protocol/jibri") != null));
+                assertThat(brewery.getOccupants()).extracting(j -> j.getResourceOrEmpty().toString()).contains("rec1");
+                recorder.awaitLog("Joined the brewery", Duration.ofSeconds(10));
+                assertThat(recorder.log()).contains("Status: idle, healthy");
+            }
+        }
+    }
+
     // --- helpers ---
+
+    static IQ discoInfo(XmppTestClient from, String jid) throws Exception {
+        return org.jivesoftware.smackx.disco.packet.DiscoverInfo.builder(from.connection()).to(JidCreate.from(jid))
+                .ofType(IQ.Type.get).build();
+    }
 
     static JibriIq start(RecorderProcess recorder, String sessionId, String room) throws Exception {
         JibriIq iq = new JibriIq();
