@@ -7,45 +7,50 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.chorus.media.dtls.DtlsCertificate;
 import org.chorus.media.ice.IceSettings;
+import org.chorus.media.ice.PortLoop;
 import org.chorus.media.ice.SharedUdpPort;
 import org.chorus.media.rtp.BufferPool;
 import org.chorus.media.srtp.SrtpStartup;
 
 /**
  * The media resources of a client process, created once and shared by every
- * {@link ConferenceClient} of the process: the ICE settings, one DTLS certificate, and a pool of
- * packet buffers (with SRTP tailroom) for what clients send.
+ * {@link ConferenceClient} of the process: the ICE settings, the {@link PortLoop} that reads and
+ * times every session port (two reader threads, one timer thread, one event thread, however many
+ * sessions there are), one DTLS certificate, and a pool of packet buffers (with SRTP tailroom)
+ * for what clients send.
  *
  * <h2>One UDP port per session</h2>
  * Unlike the gateway, a client opens a {@link SharedUdpPort} of its own (an ephemeral port on the
- * settings' address) for every Jingle session, and closes it with the session. A shared port routes
- * datagrams to sessions by the peer's address once the first check has arrived, so one remote
+ * settings' address, one socket) for every Jingle session, and closes it with the session. A shared
+ * port routes datagrams to sessions by the peer's address once a check has passed, so one remote
  * address can belong to only one session of a port. A client's sessions all talk to the same peer,
  * the gateway's single media port: its sending session and every forwarding session, and those of
  * the other clients of the process. On one port they would steal each other's traffic. One port per
  * session is also what a browser does (one per peer connection).
  *
  * <h2>Start-up</h2>
- * {@link #open} applies the ICE settings to ice4j (which reads them once per JVM, so every
- * {@code SharedUdpPort} of the JVM, the gateway's in an in-process test included, must use settings
- * with the same ice4j properties: take {@link IceSettings#loopback()} in tests), warms ice4j up,
- * initialises SRTP and generates the certificate, so that the first call pays none of it.
+ * {@link #open} starts the loop, checks that a port can be bound, initialises SRTP and generates
+ * the certificate, so that the first call pays none of it.
  *
- * <p>Thread-safe. {@link #close()} closes the ports still open; close the clients first.
+ * <p>Thread-safe. {@link #close()} closes the ports still open and the loop; close the clients first.
  */
 public final class ClientMedia implements AutoCloseable {
 
     /** Buffers kept in the pool; more are allocated when needed and dropped when released. */
     static final int POOLED_BUFFERS = 256;
+    /** Reader threads of the loop, shared by every session port of the process. */
+    static final int READERS = 2;
 
     private final IceSettings settings;
+    private final PortLoop loop;
     private final DtlsCertificate certificate;
     private final BufferPool buffers;
     private final Set<SharedUdpPort> ports = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private ClientMedia(IceSettings settings, DtlsCertificate certificate, BufferPool buffers) {
+    private ClientMedia(IceSettings settings, PortLoop loop, DtlsCertificate certificate, BufferPool buffers) {
         this.settings = settings;
+        this.loop = loop;
         this.certificate = certificate;
         this.buffers = buffers;
     }
@@ -53,19 +58,24 @@ public final class ClientMedia implements AutoCloseable {
     /**
      * Prepares the media plane of a client process.
      *
-     * @param settings the ICE settings; the port is ignored (every session gets an ephemeral one)
+     * @param settings the ICE settings; the port and the socket count are ignored (every session
+     *     gets an ephemeral port with one socket)
      * @throws IOException when no UDP port can be bound on the settings' address
-     * @throws IllegalStateException when ice4j was already configured differently in this JVM
      */
     public static ClientMedia open(IceSettings settings) throws IOException {
         Objects.requireNonNull(settings, "settings");
-        IceSettings ephemeral = settings.port() == 0 ? settings : settings.toBuilder().port(0).build();
-        // Opening (and closing) one port applies the settings to ice4j and pays its start-up cost now.
-        SharedUdpPort.open(ephemeral).close();
-        SrtpStartup.initialize();
-        BufferPool pool = new BufferPool(POOLED_BUFFERS);
-        pool.prewarm(16);
-        return new ClientMedia(ephemeral, DtlsCertificate.generate(), pool);
+        IceSettings ephemeral = settings.toBuilder().port(0).sockets(1).build();
+        PortLoop loop = PortLoop.open(READERS);
+        try {
+            SharedUdpPort.open(ephemeral, loop).close(); // fails now if the address cannot be bound
+            SrtpStartup.initialize();
+            BufferPool pool = new BufferPool(POOLED_BUFFERS);
+            pool.prewarm(16);
+            return new ClientMedia(ephemeral, loop, DtlsCertificate.generate(), pool);
+        } catch (IOException | RuntimeException e) {
+            loop.close();
+            throw e;
+        }
     }
 
     /** {@link #open} with {@link IceSettings#loopback()}: 127.0.0.1, for tests. */
@@ -101,7 +111,7 @@ public final class ClientMedia implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the client media is closed");
         }
-        SharedUdpPort port = SharedUdpPort.open(settings);
+        SharedUdpPort port = SharedUdpPort.open(settings, loop);
         ports.add(port);
         if (closed) { // checked after adding: close() sets the flag before it copies the set
             closePort(port);
@@ -118,13 +128,14 @@ public final class ClientMedia implements AutoCloseable {
         }
     }
 
-    /** Closes every port still open. Idempotent. */
+    /** Closes every port still open, then the loop. Idempotent. */
     @Override
     public void close() {
         closed = true;
         for (SharedUdpPort port : List.copyOf(ports)) {
             closePort(port);
         }
+        loop.close();
     }
 
     @Override

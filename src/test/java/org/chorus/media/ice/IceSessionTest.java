@@ -352,13 +352,78 @@ class IceSessionTest {
 
     @Test
     void aPortAlreadyInUseIsRefused() {
-        // ice4j's own sockets would share it silently (SO_REUSEADDR) and split the traffic.
+        // Sockets with SO_REUSEPORT or SO_REUSEADDR on both sides would share it silently and split the traffic.
         assertThatThrownBy(() -> SharedUdpPort.open(IceSettings.loopback().toBuilder().port(portA.port()).build()))
                 .isInstanceOf(BindException.class);
         assertThat(Set.of(portA.port(), portB.port(), portC.port())).hasSize(3);
     }
 
+    @Test
+    void aPortWithSeveralSocketsConnectsSessionsOnAnyOfThem() throws Exception {
+        try (PortLoop loop = PortLoop.open(2);
+                SharedUdpPort wide = SharedUdpPort.open(IceSettings.loopback().toBuilder().sockets(3).build(), loop)) {
+            assertThat(wide.socketCount()).isEqualTo(3);
+            assertThatThrownBy(() -> SharedUdpPort.open(IceSettings.loopback().toBuilder().port(wide.port()).build()))
+                    .isInstanceOf(BindException.class);
+            List<IceSession[]> pairs = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                IceSession offerer = session(wide, true, "wide-" + i);
+                IceSession answerer = session(i % 2 == 0 ? portB : portC, false, "narrow-" + i);
+                connect(offerer, answerer);
+                pairs.add(new IceSession[] {offerer, answerer});
+            }
+            for (IceSession[] p : pairs) {
+                awaitState(State.CONNECTED, p[0], p[1]);
+                assertExchange(p[0], p[1], p[0].name());
+            }
+        }
+    }
+
+    @Test
+    void datagramsNoSessionOwnsAreDroppedAndCounted() throws Exception {
+        try (SharedUdpPort port = SharedUdpPort.open(IceSettings.loopback());
+                DatagramSocket stranger = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            IceSession s = IceSession.create(port, false, "counted");
+            BlockingQueue<String> inbox = inbox(s);
+            InetSocketAddress to = port.localAddress();
+            byte[] dtls = {23, 'x'};
+            byte[] junk = {(byte) 0x70, 1, 2};
+            // A binding request header with a USERNAME cut short: STUN, but routed nowhere.
+            byte[] brokenStun = {0, 1, 0, 8, 0x21, 0x12, (byte) 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+                    0, 6, 0, 40};
+            stranger.send(new java.net.DatagramPacket(dtls, dtls.length, to));
+            stranger.send(new java.net.DatagramPacket(junk, junk.length, to));
+            stranger.send(new java.net.DatagramPacket(brokenStun, brokenStun.length, to));
+            await().atMost(CONNECT).until(() -> port.counters().received() == 3);
+            assertThat(port.counters()).isEqualTo(new SharedUdpPort.Counters(3, 2, 1));
+            assertThat(inbox).isEmpty();
+            assertThat(s.heldDatagramCount()).isZero();
+        }
+    }
+
+    @Test
+    void theLoopsThreadsDoNotGrowWithSessions() throws Exception {
+        try (PortLoop loop = PortLoop.open(2);
+                SharedUdpPort port = SharedUdpPort.open(IceSettings.loopback(), loop)) {
+            long before = iceThreads();
+            for (int i = 0; i < 50; i++) {
+                IceSession s = session(port, i % 2 == 0, "many-" + i);
+                s.setRemoteCredentials("peer" + i, "peerpasswordpeerpasswordpeer");
+                s.start();
+            }
+            assertThat(loop.timedCount()).isEqualTo(50);
+            assertThat(iceThreads()).isEqualTo(before);
+            sessions.forEach(IceSession::close);
+            assertThat(loop.timedCount()).isZero();
+            assertThat(port.sessionCount()).isZero();
+        }
+    }
+
     // ---- helpers ----
+
+    private static long iceThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("chorus-ice-")).count();
+    }
 
     private IceSession session(SharedUdpPort port, boolean controlling, String name) throws IOException {
         return track(IceSession.create(port, controlling, name));

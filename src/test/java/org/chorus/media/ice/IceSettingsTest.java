@@ -3,52 +3,33 @@ package org.chorus.media.ice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class IceSettingsTest {
 
     @Test
-    void loopbackSettingsMapToIce4jProperties() {
-        assertThat(IceSettings.loopback().ice4jProperties()).containsExactly(
-                entry("ice4j.consent-freshness.interval", "1000ms"),
-                entry("ice4j.harvest.allowed-addresses.0", "127.0.0.1"),
-                entry("ice4j.harvest.mapping.aws.enabled", "false"),
-                entry("ice4j.harvest.udp.use-dynamic-ports", "false"),
-                entry("ice4j.harvest.use-ipv6", "false"),
-                entry("ice4j.ice.termination-delay", "1000 days"));
-    }
-
-    @Test
-    void anAdvertisedAddressBecomesAStaticMapping() {
+    void defaultsAndDerivedValues() {
         IceSettings s = IceSettings.builder()
                 .bindAddress("10.0.0.5")
                 .port(10000)
                 .advertisedAddress("203.0.113.7")
-                .allowLoopback(true)
-                .sendSocketPoolSize(4)
+                .sockets(4)
                 .receiveBufferSize(1 << 20)
                 .build();
-        assertThat(s.ice4jProperties())
-                .containsEntry("ice4j.harvest.allowed-addresses.0", "10.0.0.5")
-                .containsEntry("ice4j.harvest.allowed-addresses.1", "127.0.0.1")
-                .containsEntry("ice4j.harvest.mapping.static-mappings.0.local-address", "10.0.0.5")
-                .containsEntry("ice4j.harvest.mapping.static-mappings.0.public-address", "203.0.113.7")
-                .containsEntry("ice4j.harvest.udp.socket-pool-size", "4")
-                .containsEntry("ice4j.harvest.udp.receive-buffer-size", "1048576")
-                .containsEntry("ice4j.consent-freshness.interval", "5000ms");
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.consentTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.consentInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.sockets()).isEqualTo(4);
+        assertThat(s.effectiveSockets()).isEqualTo(4);
+        assertThat(s.receiveBufferSize()).isEqualTo(1 << 20);
+        // 0 sockets means one per processor.
+        assertThat(s.toBuilder().sockets(0).build().effectiveSockets())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
         // An empty advertised address, the configuration's default, means none.
         assertThat(s.toBuilder().advertisedAddress("").build().advertisedAddress()).isNull();
+        assertThat(IceSettings.loopback().effectiveSockets()).isEqualTo(1);
     }
 
     @Test
@@ -68,76 +49,37 @@ class IceSettingsTest {
                 .consentDisconnectedAfter(Duration.ofSeconds(5)).build()).hasMessageContaining("1.2 times");
         assertThatThrownBy(() -> IceSettings.builder().bindAddress("10.0.0.5")
                 .consentTimeout(Duration.ofSeconds(8)).build()).hasMessageContaining("consentTimeout");
+        assertThatThrownBy(() -> IceSettings.builder().bindAddress("10.0.0.5").sockets(-1).build())
+                .hasMessageContaining("sockets");
     }
 
     @Test
-    void applyingIsIdempotentAndRefusesChanges() throws IOException {
-        IceSettings loopback = IceSettings.loopback();
-        try (SharedUdpPort port = SharedUdpPort.open(loopback)) { // applies them, if nothing did before
-            assertThat(port.port()).isPositive();
-            assertThat(port.advertisedAddresses()).containsExactly(port.localAddress());
+    void portsWithDifferentSettingsCoexistInOneJvm() throws IOException {
+        // Nothing is JVM-wide any more: two ports with other intervals and buffers open side by side.
+        try (SharedUdpPort a = SharedUdpPort.open(IceSettings.loopback());
+                SharedUdpPort b = SharedUdpPort.open(IceSettings.loopback().toBuilder()
+                        .consentInterval(Duration.ofSeconds(2)).receiveBufferSize(1 << 18).build())) {
+            assertThat(a.port()).isPositive().isNotEqualTo(b.port());
+            assertThat(a.advertisedAddresses()).containsExactly(a.localAddress());
+            assertThat(b.settings().consentInterval()).isEqualTo(Duration.ofSeconds(2));
         }
-        assertThat(IceSettings.isApplied()).isTrue();
-        IceSettings.applyBeforeIce4jLoads(loopback);
-        // The port and the session timers are not ice4j's business: they may differ.
-        IceSettings.applyBeforeIce4jLoads(loopback.toBuilder().port(40000).connectTimeout(Duration.ofSeconds(5))
-                .build());
-        assertThatThrownBy(() -> IceSettings.applyBeforeIce4jLoads(
-                loopback.toBuilder().consentInterval(Duration.ofSeconds(2)).build()))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("already configured");
     }
 
     @Test
-    void anAdvertisedAddressIsOfferedAsServerReflexive() throws Exception {
-        List<String> out = runProbe("advertised");
-        String port = out.stream().filter(l -> l.startsWith("PORT ")).findFirst().orElseThrow().substring(5);
-        assertThat(out).contains(
-                "CANDIDATE HOST 127.0.0.1 " + port + " null 0",
-                "CANDIDATE SRFLX 203.0.113.7 " + port + " 127.0.0.1 " + port);
-        assertThat(out).anySatisfy(l -> assertThat(l).startsWith("ADVERTISED [/203.0.113.7:" + port));
-    }
-
-    @Test
-    void settingsAppliedTooLateAreDetected() throws Exception {
-        assertThat(runProbe("too-late")).anySatisfy(l -> assertThat(l)
-                .startsWith("DETECTED ice4j read its configuration before")
-                .contains("ice4j.harvest.use-ipv6 is true"));
+    void anAdvertisedAddressIsOfferedAsServerReflexive() throws IOException {
+        IceSettings settings = IceSettings.loopback().toBuilder().advertisedAddress("203.0.113.7").build();
+        try (SharedUdpPort port = SharedUdpPort.open(settings)) {
+            IceSession session = IceSession.create(port, false, "advertised");
+            int n = port.port();
+            assertThat(port.advertisedAddresses()).first().hasToString("/203.0.113.7:" + n);
+            assertThat(session.localCandidates()).extracting(c -> c.type() + " " + c.ip() + " " + c.port() + " "
+                    + c.relAddr() + " " + c.relPort())
+                    .contains("HOST 127.0.0.1 " + n + " null 0", "SRFLX 203.0.113.7 " + n + " 127.0.0.1 " + n);
+        }
     }
 
     @Test
     void defaultRouteAddressIsAConcreteAddressIfAny() {
         IceSettings.defaultRouteAddress().ifPresent(a -> assertThat(a.isAnyLocalAddress()).isFalse());
-    }
-
-    private static Map.Entry<String, String> entry(String k, String v) {
-        return Map.entry(k, v);
-    }
-
-    /** Runs {@link Ice4jProbe} in a fresh JVM with this test's class path; returns its output lines. */
-    private static List<String> runProbe(String mode) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                Ice4jProbe.class.getName(), mode)
-                .redirectErrorStream(true)
-                .start();
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        Thread pump = new Thread(() -> {
-            try (InputStream in = p.getInputStream()) {
-                in.transferTo(buffer);
-            } catch (IOException ignored) {
-                // the process is gone
-            }
-        });
-        pump.start();
-        boolean done = p.waitFor(60, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly();
-        }
-        pump.join(5000);
-        String output = buffer.toString(StandardCharsets.UTF_8);
-        assertThat(done).as("probe finished; output:%n%s", output).isTrue();
-        assertThat(p.exitValue()).as("probe exit code; output:%n%s", output).isZero();
-        return output.lines().toList();
     }
 }
