@@ -1,0 +1,135 @@
+package org.chorus.media.ice;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import org.ice4j.StunException;
+import org.ice4j.attribute.Attribute;
+import org.ice4j.attribute.FingerprintAttribute;
+import org.ice4j.attribute.MessageIntegrityAttribute;
+import org.ice4j.message.Message;
+
+/**
+ * ice4j's STUN codec without a {@code StunStack}: ice4j encodes and decodes the message and its
+ * attributes, and this class adds and checks the two content-dependent attributes itself, which
+ * ice4j would compute only through a stack and its credentials manager.
+ *
+ * <p>MESSAGE-INTEGRITY (RFC 5389 §15.4) is the HMAC-SHA1, keyed by the password, of the message up
+ * to the attribute, with the header's length field already counting the attribute (and not what
+ * follows it). FINGERPRINT (§15.5) is the CRC-32 of the message up to it, XOR 0x5354554e, with the
+ * length field counting the fingerprint. One instance per agent: it encodes into one reused buffer.
+ */
+final class StunCodec {
+
+    static final int HEADER_LENGTH = 20;
+    private static final int INTEGRITY_LENGTH = 4 + 20;
+    private static final int FINGERPRINT_LENGTH = 4 + 4;
+
+    private byte[] buffer = new byte[0];
+
+    /** The buffer the last {@link #encode} wrote to (valid up to the length it returned). */
+    byte[] buffer() {
+        return buffer;
+    }
+
+    /**
+     * Encodes {@code message} (which holds no MESSAGE-INTEGRITY or FINGERPRINT) and appends
+     * MESSAGE-INTEGRITY keyed by {@code password}, when not null, and FINGERPRINT. Returns the length.
+     */
+    int encode(Message message, String password) {
+        byte[] body = message.encode(null); // no content-dependent attribute: the stack is not used
+        int length = body.length;
+        int needed = length + INTEGRITY_LENGTH + FINGERPRINT_LENGTH;
+        if (buffer.length < needed) {
+            buffer = new byte[Math.max(needed, 160)];
+        }
+        System.arraycopy(body, 0, buffer, 0, length);
+        if (password != null) {
+            putU16(buffer, length, Attribute.MESSAGE_INTEGRITY);
+            putU16(buffer, length + 2, 20);
+            putU16(buffer, 2, length + INTEGRITY_LENGTH - HEADER_LENGTH);
+            byte[] hmac = MessageIntegrityAttribute.calculateHmacSha1(buffer, 0, length, key(password));
+            System.arraycopy(hmac, 0, buffer, length + 4, 20);
+            length += INTEGRITY_LENGTH;
+        }
+        putU16(buffer, length, Attribute.FINGERPRINT);
+        putU16(buffer, length + 2, 4);
+        putU16(buffer, 2, length + FINGERPRINT_LENGTH - HEADER_LENGTH);
+        byte[] crc = FingerprintAttribute.calculateXorCRC32(buffer, 0, length);
+        System.arraycopy(crc, 0, buffer, length + 4, 4);
+        return length + FINGERPRINT_LENGTH;
+    }
+
+    /**
+     * The STUN message in {@code bytes[0, bytes.length)} (exactly one message), or null when it is
+     * malformed or its FINGERPRINT is wrong (ice4j checks that while decoding).
+     */
+    static Message decode(byte[] bytes) {
+        try {
+            return Message.decode(bytes, 0, bytes.length);
+        } catch (StunException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The exact bytes of the one STUN message in {@code buffer[offset, offset + length)}, or null
+     * when the header is not STUN's or its length field does not fit the datagram.
+     */
+    static byte[] exactMessage(byte[] buffer, int offset, int length) {
+        if (buffer == null || offset < 0 || length < HEADER_LENGTH || length > buffer.length - offset
+                || (buffer[offset] & 0xC0) != 0) {
+            return null;
+        }
+        int total = HEADER_LENGTH + u16(buffer, offset + 2);
+        if (total > length) {
+            return null;
+        }
+        if (offset == 0 && total == buffer.length) {
+            return buffer;
+        }
+        return Arrays.copyOfRange(buffer, offset, offset + total);
+    }
+
+    /**
+     * Whether {@code message}, decoded from {@code bytes}, carries a MESSAGE-INTEGRITY that
+     * {@code password} produced (short-term credentials: the key is the password's bytes).
+     */
+    boolean integrityMatches(Message message, byte[] bytes, String password) {
+        if (password == null) {
+            return false;
+        }
+        Attribute attribute = message.getAttribute(Attribute.MESSAGE_INTEGRITY);
+        if (!(attribute instanceof MessageIntegrityAttribute integrity)) {
+            return false;
+        }
+        int at = integrity.getLocationInMessage();
+        if (at < HEADER_LENGTH || at + INTEGRITY_LENGTH > bytes.length) {
+            return false;
+        }
+        if (buffer.length < at) {
+            buffer = new byte[Math.max(at + INTEGRITY_LENGTH + FINGERPRINT_LENGTH, 160)];
+        }
+        System.arraycopy(bytes, 0, buffer, 0, at);
+        putU16(buffer, 2, at + INTEGRITY_LENGTH - HEADER_LENGTH);
+        try {
+            byte[] expected = MessageIntegrityAttribute.calculateHmacSha1(buffer, 0, at, key(password));
+            return MessageDigest.isEqual(expected, integrity.getHmacSha1Content());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static byte[] key(String password) {
+        return password.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static int u16(byte[] b, int at) {
+        return ((b[at] & 0xFF) << 8) | (b[at + 1] & 0xFF);
+    }
+
+    private static void putU16(byte[] b, int at, int value) {
+        b[at] = (byte) (value >> 8);
+        b[at + 1] = (byte) value;
+    }
+}
