@@ -366,9 +366,13 @@ class IceSessionTest {
             assertThatThrownBy(() -> SharedUdpPort.open(IceSettings.loopback().toBuilder().port(wide.port()).build()))
                     .isInstanceOf(BindException.class);
             List<IceSession[]> pairs = new ArrayList<>();
+            List<SharedUdpPort> narrowPorts = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
+                // One remote address belongs to one session of a port: each peer has a port of its own.
+                SharedUdpPort narrow = SharedUdpPort.open(IceSettings.loopback(), loop);
+                narrowPorts.add(narrow);
                 IceSession offerer = session(wide, true, "wide-" + i);
-                IceSession answerer = session(i % 2 == 0 ? portB : portC, false, "narrow-" + i);
+                IceSession answerer = session(narrow, false, "narrow-" + i);
                 connect(offerer, answerer);
                 pairs.add(new IceSession[] {offerer, answerer});
             }
@@ -376,6 +380,7 @@ class IceSessionTest {
                 awaitState(State.CONNECTED, p[0], p[1]);
                 assertExchange(p[0], p[1], p[0].name());
             }
+            narrowPorts.forEach(SharedUdpPort::close);
         }
     }
 
