@@ -56,6 +56,15 @@ class ServerRestartMidCallEndToEndTest {
             for (MediaParticipant p : people) {
                 await().atMost(Duration.ofSeconds(20)).until(() -> p.openSessionsByPublisher().size() == 2);
             }
+            // every session is accepted and carries media before the server goes: a session-accept
+            // still in flight when it stops could never be acknowledged
+            for (MediaParticipant p : people) {
+                for (MediaParticipant other : people) {
+                    if (other != p) {
+                        await().atMost(Duration.ofSeconds(20)).until(() -> p.packetsFrom(other.name) > 0);
+                    }
+                }
+            }
             MediaParticipant alice = people.get(0);
             MediaParticipant bob = people.get(1);
 
