@@ -10,9 +10,13 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,9 @@ final class DatagramReader implements Runnable {
     private final Selector selector;
     private final Thread thread;
     private final Queue<Registration> pending = new ConcurrentLinkedQueue<>();
+    /** Closers waiting until the selector has let go of their channels. */
+    private final Queue<CountDownLatch> barriers = new ConcurrentLinkedQueue<>();
+    private final List<CountDownLatch> due = new ArrayList<>();
     private final AtomicInteger channels = new AtomicInteger();
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
     private volatile boolean closed;
@@ -87,7 +94,17 @@ final class DatagramReader implements Runnable {
     public void run() {
         try {
             while (!closed) {
-                selector.select();
+                CountDownLatch b;
+                while ((b = barriers.poll()) != null) {
+                    due.add(b);
+                }
+                if (due.isEmpty()) {
+                    selector.select();
+                } else {
+                    selector.selectNow(); // deregisters the closed channels' keys, which frees their sockets
+                    due.forEach(CountDownLatch::countDown);
+                    due.clear();
+                }
                 registerPending();
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
@@ -101,6 +118,7 @@ final class DatagramReader implements Runnable {
                 LOG.error("{} stopped", thread.getName(), e);
             }
         } finally {
+            barriers.forEach(CountDownLatch::countDown);
             try {
                 selector.close();
             } catch (IOException e) {
@@ -145,11 +163,22 @@ final class DatagramReader implements Runnable {
     }
 
     /**
-     * A port closed a channel of this reader: closing cancelled its key; the wake-up makes the
-     * reader deregister it now, which releases the socket.
+     * A port closed a channel of this reader: closing cancelled its key, but the socket is freed
+     * only when the selector deregisters it. Waits (briefly) until it has, so that the port number
+     * is free again when the port's close returns.
      */
     void released() {
         channels.decrementAndGet();
+        if (closed || Thread.currentThread() == thread) {
+            return;
+        }
+        CountDownLatch latch = new CountDownLatch(1);
+        barriers.add(latch);
         selector.wakeup();
+        try {
+            latch.await(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

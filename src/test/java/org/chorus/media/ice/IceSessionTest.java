@@ -348,6 +348,8 @@ class IceSessionTest {
         assertThat(port.isClosed()).isTrue();
         assertThatThrownBy(() -> IceSession.create(port, true, "too-late"))
                 .isInstanceOf(IllegalStateException.class);
+        // The port number is free again at once.
+        SharedUdpPort.open(IceSettings.loopback().toBuilder().port(port.port()).build()).close();
     }
 
     @Test
