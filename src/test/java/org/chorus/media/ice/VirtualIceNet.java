@@ -46,6 +46,8 @@ final class VirtualIceNet {
     final List<Datagram> sent = new ArrayList<>();
     private final SplittableRandom seeds = new SplittableRandom(42);
     Predicate<Datagram> drop = d -> false;
+    /** Whether {@link #sent} keeps every datagram (off for large numbers of agents). */
+    boolean record = true;
     long now = START;
 
     static Duration ms(long millis) {
@@ -62,7 +64,9 @@ final class VirtualIceNet {
         node.agent = new IceAgent(config,
                 (buffer, offset, length, to) -> {
                     Datagram d = new Datagram(address, to, Arrays.copyOfRange(buffer, offset, offset + length), now);
-                    sent.add(d);
+                    if (record) {
+                        sent.add(d);
+                    }
                     queue.add(d);
                 },
                 (from, to) -> node.changes.add(from + "->" + to),
@@ -101,6 +105,10 @@ final class VirtualIceNet {
     /** Makes {@code node} tick at the current time on the next step. */
     void kick(Node node) {
         node.deadline = now;
+    }
+
+    java.util.Collection<Node> nodes() {
+        return nodes.values();
     }
 
     /** Hands {@code bytes} to {@code to} as if {@code from} had sent them now. */
