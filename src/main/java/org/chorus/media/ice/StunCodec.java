@@ -3,6 +3,7 @@ package org.chorus.media.ice;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import org.ice4j.StunException;
 import org.ice4j.attribute.Attribute;
 import org.ice4j.attribute.FingerprintAttribute;
@@ -35,15 +36,31 @@ final class StunCodec {
     /**
      * Encodes {@code message} (which holds no MESSAGE-INTEGRITY or FINGERPRINT) and appends
      * MESSAGE-INTEGRITY keyed by {@code password}, when not null, and FINGERPRINT. Returns the length.
+     *
+     * <p>ice4j encodes each attribute; the header is laid here rather than by
+     * {@code Message.encode}, which would also load ice4j's global agent configuration (to add a
+     * SOFTWARE attribute) before the gateway has applied its ice4j settings.
      */
     int encode(Message message, String password) {
-        byte[] body = message.encode(null); // no content-dependent attribute: the stack is not used
-        int length = body.length;
-        int needed = length + INTEGRITY_LENGTH + FINGERPRINT_LENGTH;
+        List<Attribute> attributes = message.getAttributes();
+        int needed = HEADER_LENGTH + INTEGRITY_LENGTH + FINGERPRINT_LENGTH;
+        for (int i = 0; i < attributes.size(); i++) {
+            needed += padded(Attribute.HEADER_LENGTH + attributes.get(i).getDataLength());
+        }
         if (buffer.length < needed) {
             buffer = new byte[Math.max(needed, 160)];
         }
-        System.arraycopy(body, 0, buffer, 0, length);
+        putU16(buffer, 0, message.getMessageType());
+        System.arraycopy(Message.MAGIC_COOKIE, 0, buffer, 4, 4);
+        System.arraycopy(message.getTransactionID(), 0, buffer, 8, 12);
+        int length = HEADER_LENGTH;
+        for (int i = 0; i < attributes.size(); i++) {
+            byte[] encoded = attributes.get(i).encode();
+            System.arraycopy(encoded, 0, buffer, length, encoded.length);
+            int end = length + padded(encoded.length);
+            Arrays.fill(buffer, length + encoded.length, end, (byte) 0);
+            length = end;
+        }
         if (password != null) {
             putU16(buffer, length, Attribute.MESSAGE_INTEGRITY);
             putU16(buffer, length + 2, 20);
@@ -58,6 +75,10 @@ final class StunCodec {
         byte[] crc = FingerprintAttribute.calculateXorCRC32(buffer, 0, length);
         System.arraycopy(crc, 0, buffer, length + 4, 4);
         return length + FINGERPRINT_LENGTH;
+    }
+
+    private static int padded(int length) {
+        return (length + 3) & ~3;
     }
 
     /**
