@@ -1,0 +1,88 @@
+package org.chorus.media.ice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class PortLoopTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** A session stand-in with a settable deadline, counting its ticks. */
+    private static final class FakeTimed implements PortLoop.Timed {
+        volatile long deadline;
+        final AtomicInteger ticks = new AtomicInteger();
+        final List<String> threads = new CopyOnWriteArrayList<>();
+
+        FakeTimed(long deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public long deadline() {
+            return deadline;
+        }
+
+        @Override
+        public void tick(long nowNanos) {
+            threads.add(Thread.currentThread().getName());
+            ticks.incrementAndGet();
+        }
+    }
+
+    @Test
+    void theSweepTicksOnlySessionsWhoseDeadlineHasPassed() throws Exception {
+        try (PortLoop loop = PortLoop.open(1)) {
+            FakeTimed due = new FakeTimed(System.nanoTime());
+            FakeTimed never = new FakeTimed(Long.MAX_VALUE);
+            FakeTimed later = new FakeTimed(System.nanoTime() + Duration.ofHours(1).toNanos());
+            loop.schedule(due);
+            loop.schedule(never);
+            loop.schedule(later);
+            await().atMost(WAIT).until(() -> due.ticks.get() >= 3);
+            assertThat(never.ticks).hasValue(0);
+            assertThat(later.ticks).hasValue(0);
+            assertThat(due.threads).containsOnly("chorus-ice-timer");
+
+            loop.unschedule(due);
+            int ticked = due.ticks.get();
+            later.deadline = System.nanoTime();
+            await().atMost(WAIT).until(() -> later.ticks.get() >= 2);
+            assertThat(due.ticks.get()).isLessThanOrEqualTo(ticked + 1); // at most a sweep already under way
+        }
+    }
+
+    @Test
+    void eventsRunInOrderOnOneThreadAndTheThreadsEndWithTheLoop() throws Exception {
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        List<String> threads = new CopyOnWriteArrayList<>();
+        PortLoop loop = PortLoop.open(2);
+        assertThat(loopThreads()).contains("chorus-ice-read-0", "chorus-ice-read-1", "chorus-ice-timer");
+        for (int i = 0; i < 100; i++) {
+            int n = i;
+            loop.execute(() -> {
+                seen.add(n);
+                threads.add(Thread.currentThread().getName());
+            });
+        }
+        await().atMost(WAIT).until(() -> seen.size() == 100);
+        assertThat(seen).isSorted();
+        assertThat(threads).containsOnly("chorus-ice-events");
+        loop.close();
+        assertThat(loop.isClosed()).isTrue();
+        loop.execute(() -> seen.add(-1)); // dropped, not thrown
+        await().atMost(WAIT).until(() -> loopThreads().isEmpty());
+        assertThat(seen).hasSize(100);
+    }
+
+    /** Live threads of loops in this JVM, other than the ports of other test classes (none run concurrently). */
+    private static List<String> loopThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("chorus-ice-")).toList();
+    }
+}
