@@ -5,7 +5,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -113,36 +112,19 @@ public final class IceSession implements DatagramPath {
     private final int channel;
     private final CopyOnWriteArrayList<StateListener> listeners = new CopyOnWriteArrayList<>();
     private final EarlyDatagrams early = new EarlyDatagrams();
-    private final PortLoop.Timed timed = new PortLoop.Timed() {
-        @Override
-        public long deadline() {
-            return deadline;
-        }
-
-        @Override
-        public void tick(long nowNanos) {
-            onTick(nowNanos);
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
-    };
+    private final PortLoop.Timed timed;
 
     private final Object lock = new Object();
     // Guarded by lock.
     private final IceAgent agent;
     private final Set<InetSocketAddress> remoteAddresses = new HashSet<>();
-    /** Remote addresses this session owns on the port. */
-    private final List<InetSocketAddress> owned = new ArrayList<>(4);
+    private final OwnedRemotes owned;
     private String remoteUfrag;
     private String remotePassword;
     private boolean remoteGatheringComplete;
     // Written under lock, read without it.
     private volatile State state = State.NEW;
     private volatile InetSocketAddress selected;
-    private volatile long deadline = Long.MAX_VALUE;
     private volatile boolean closed;
 
     private IceSession(Builder b) throws IOException {
@@ -155,6 +137,8 @@ public final class IceSession implements DatagramPath {
         this.localPassword = IceCredentials.password(port.random());
         this.localCandidates = IceCredentials.candidates(port.advertisedAddresses());
         this.channel = port.nextChannel();
+        this.owned = new OwnedRemotes(port, this);
+        this.timed = new PortLoop.Timed(this::onTick, name);
         if (b.listener != null) {
             listeners.add(b.listener);
         }
@@ -376,8 +360,8 @@ public final class IceSession implements DatagramPath {
             if (state != State.CLOSED) {
                 moveLocked(State.CLOSED);
             }
-            port.unregister(this, owned);
-            owned.clear();
+            owned.releaseAll();
+            port.unregister(this);
         }
         loop.unschedule(timed);
         early.close();
@@ -422,9 +406,7 @@ public final class IceSession implements DatagramPath {
     // ---- called by the agent, from inside its methods, so with the lock held ----
 
     private void wireSend(byte[] buffer, int offset, int length, InetSocketAddress to) {
-        if (isCheckOrSuccess(buffer, offset, length)) {
-            ownLocked(to);
-        }
+        owned.onStunSent(buffer, offset, length, to);
         port.send(channel, buffer, offset, length, to);
     }
 
@@ -432,8 +414,7 @@ public final class IceSession implements DatagramPath {
         moveLocked(to);
         if (to == State.FAILED) {
             LOG.info("{}: ICE failed: {}", name, agent.failureCause().map(Enum::name).orElse("?"));
-            port.release(owned, this);
-            owned.clear();
+            owned.releaseAll();
         }
     }
 
@@ -441,20 +422,14 @@ public final class IceSession implements DatagramPath {
 
     /** Runs what the agent has due now, and notes its next deadline and selected address. */
     private void runDueLocked(long now) {
-        deadline = agent.tick(now);
+        timed.deadline = agent.tick(now);
         InetSocketAddress s = agent.selectedRemote();
         if (!Objects.equals(s, selected)) {
             selected = s;
             if (s != null) {
-                ownLocked(s);
+                owned.own(s);
                 LOG.info("{}: ICE connected via {}", name, s);
             }
-        }
-    }
-
-    private void ownLocked(InetSocketAddress remote) {
-        if (!owned.contains(remote) && !state.isTerminal() && !closed && port.claim(remote, this)) {
-            owned.add(remote);
         }
     }
 
@@ -480,15 +455,6 @@ public final class IceSession implements DatagramPath {
                 LOG.warn("{}: state listener failed", name, e);
             }
         }
-    }
-
-    /** A Binding request (a check) or a Binding success response (a check accepted). */
-    private static boolean isCheckOrSuccess(byte[] b, int offset, int length) {
-        if (length < 2) {
-            return false;
-        }
-        int type = ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF);
-        return type == 0x0001 || type == 0x0101;
     }
 
     /** Builds an {@link IceSession}; the timers default to the port's settings. */

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,12 +44,22 @@ public final class PortLoop implements AutoCloseable {
     /** How often the timer thread sweeps the sessions. */
     static final long SWEEP_MILLIS = 20;
 
-    /** Something the timer sweep ticks: one ICE session. */
-    interface Timed {
-        /** The System.nanoTime at or after which {@link #tick} should run; Long.MAX_VALUE for never. */
-        long deadline();
+    /** What the timer sweep ticks for one ICE session: its next deadline, and what to run then. */
+    static final class Timed {
+        /** The System.nanoTime at or after which the tick should run; Long.MAX_VALUE for never. */
+        volatile long deadline = Long.MAX_VALUE;
+        private final LongConsumer tick;
+        private final String name;
 
-        void tick(long nowNanos);
+        Timed(LongConsumer tick, String name) {
+            this.tick = tick;
+            this.name = name;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     private final List<DatagramReader> readers;
@@ -166,9 +177,9 @@ public final class PortLoop implements AutoCloseable {
     private void sweep() {
         long now = System.nanoTime();
         for (Timed t : timed) {
-            if (t.deadline() - now <= 0) {
+            if (t.deadline - now <= 0) {
                 try {
-                    t.tick(now);
+                    t.tick.accept(now);
                 } catch (RuntimeException e) {
                     LOG.error("ICE tick failed for {}", t, e);
                 }

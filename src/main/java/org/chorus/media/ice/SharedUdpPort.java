@@ -240,7 +240,7 @@ public final class SharedUdpPort implements AutoCloseable {
         }
         sessions.add(session);
         if (closed) { // checked after adding: close() sets the flag before it copies the set
-            unregister(session, List.of());
+            unregister(session);
             throw new IllegalStateException("the shared port " + localAddress + " is closed");
         }
         return true;
@@ -259,11 +259,10 @@ public final class SharedUdpPort implements AutoCloseable {
         }
     }
 
-    /** Removes a closed session, its ufrag and the addresses it owned. */
-    void unregister(IceSession session, List<InetSocketAddress> remotes) {
+    /** Removes a closed session and its ufrag (it gives its addresses back itself). */
+    void unregister(IceSession session) {
         sessions.remove(session);
         byUfrag.remove(session.localUfrag(), session);
-        release(remotes, session);
     }
 
     /**

@@ -13,45 +13,37 @@ class PortLoopTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    /** A session stand-in with a settable deadline, counting its ticks. */
-    private static final class FakeTimed implements PortLoop.Timed {
-        volatile long deadline;
+    /** A session stand-in: a deadline, counting its ticks. */
+    private static final class FakeSession {
         final AtomicInteger ticks = new AtomicInteger();
         final List<String> threads = new CopyOnWriteArrayList<>();
-
-        FakeTimed(long deadline) {
-            this.deadline = deadline;
-        }
-
-        @Override
-        public long deadline() {
-            return deadline;
-        }
-
-        @Override
-        public void tick(long nowNanos) {
+        final PortLoop.Timed timed = new PortLoop.Timed(now -> {
             threads.add(Thread.currentThread().getName());
             ticks.incrementAndGet();
+        }, "fake");
+
+        FakeSession(long deadline) {
+            timed.deadline = deadline;
         }
     }
 
     @Test
     void theSweepTicksOnlySessionsWhoseDeadlineHasPassed() throws Exception {
         try (PortLoop loop = PortLoop.open(1)) {
-            FakeTimed due = new FakeTimed(System.nanoTime());
-            FakeTimed never = new FakeTimed(Long.MAX_VALUE);
-            FakeTimed later = new FakeTimed(System.nanoTime() + Duration.ofHours(1).toNanos());
-            loop.schedule(due);
-            loop.schedule(never);
-            loop.schedule(later);
+            FakeSession due = new FakeSession(System.nanoTime());
+            FakeSession never = new FakeSession(Long.MAX_VALUE);
+            FakeSession later = new FakeSession(System.nanoTime() + Duration.ofHours(1).toNanos());
+            loop.schedule(due.timed);
+            loop.schedule(never.timed);
+            loop.schedule(later.timed);
             await().atMost(WAIT).until(() -> due.ticks.get() >= 3);
             assertThat(never.ticks).hasValue(0);
             assertThat(later.ticks).hasValue(0);
             assertThat(due.threads).containsOnly("chorus-ice-timer");
 
-            loop.unschedule(due);
+            loop.unschedule(due.timed);
             int ticked = due.ticks.get();
-            later.deadline = System.nanoTime();
+            later.timed.deadline = System.nanoTime();
             await().atMost(WAIT).until(() -> later.ticks.get() >= 2);
             assertThat(due.ticks.get()).isLessThanOrEqualTo(ticked + 1); // at most a sweep already under way
         }
