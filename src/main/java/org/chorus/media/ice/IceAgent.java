@@ -64,10 +64,16 @@ public final class IceAgent {
             Objects.requireNonNull(localUfrag, "localUfrag");
             Objects.requireNonNull(localPassword, "localPassword");
             localAddresses = List.copyOf(localAddresses);
-            Objects.requireNonNull(connectTimeout, "connectTimeout");
-            Objects.requireNonNull(consentInterval, "consentInterval");
-            Objects.requireNonNull(consentDisconnectedAfter, "consentDisconnectedAfter");
-            Objects.requireNonNull(consentTimeout, "consentTimeout");
+            requirePositive(connectTimeout, "connectTimeout");
+            requirePositive(consentInterval, "consentInterval");
+            requirePositive(consentDisconnectedAfter, "consentDisconnectedAfter");
+            requirePositive(consentTimeout, "consentTimeout");
+        }
+
+        private static void requirePositive(Duration d, String name) {
+            if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
         }
     }
 
