@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,12 +52,21 @@ class IceAgentIce4jInteropTest {
 
     @BeforeAll
     static void configureIce4j() throws IOException {
-        // ice4j reads these once, when its configuration first loads; nothing else in the core loads it
-        System.setProperty("ice4j.harvest.mapping.aws.enabled", "false"); // never probe a cloud metadata address
-        System.setProperty("ice4j.harvest.use-ipv6", "false");
-        System.setProperty("ice4j.harvest.udp.use-dynamic-ports", "false");
-        System.setProperty("ice4j.consent-freshness.interval", "300ms");
-        System.setProperty("ice4j.ice.termination-delay", "1000 days");
+        // ice4j reads these once, when its configuration first loads. The values are those the
+        // gateway's loopback settings used for ice4j, so whichever test configures ice4j first in
+        // this JVM, the other finds what it expects.
+        Map<String, String> wanted = Map.of(
+                "ice4j.harvest.mapping.aws.enabled", "false", // never probe a cloud metadata address
+                "ice4j.harvest.use-ipv6", "false",
+                "ice4j.harvest.udp.use-dynamic-ports", "false",
+                "ice4j.harvest.allowed-addresses.0", "127.0.0.1",
+                "ice4j.consent-freshness.interval", "1000ms",
+                "ice4j.ice.termination-delay", "1000 days");
+        wanted.forEach((key, value) -> {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        });
         ConfigFactory.invalidateCaches();
         assertThat(HarvestConfig.config.enableAwsHarvester()).as("ice4j read its configuration earlier").isFalse();
         AbstractUdpListener.USE_PUSH_API = true;
@@ -128,7 +138,7 @@ class IceAgentIce4jInteropTest {
                 int received = driver.requestsReceived.get();
                 // a few of our consent checks answered by ice4j, a few of ice4j's answered by us
                 await().atMost(Duration.ofSeconds(10))
-                        .until(() -> requestsSent.get() >= sent + 6 && driver.requestsReceived.get() >= received + 6);
+                        .until(() -> requestsSent.get() >= sent + 6 && driver.requestsReceived.get() >= received + 3);
                 assertThat(state.get()).isEqualTo(State.CONNECTED);
                 assertThat(ice4j.getState()).isEqualTo(IceProcessingState.COMPLETED);
             } finally {
