@@ -1,26 +1,15 @@
 package org.chorus.media.ice;
 
-import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
-import org.ice4j.Transport;
-import org.ice4j.TransportAddress;
 import org.ice4j.attribute.Attribute;
-import org.ice4j.attribute.AttributeFactory;
 import org.ice4j.attribute.ErrorCodeAttribute;
 import org.ice4j.attribute.IceControlAttribute;
-import org.ice4j.attribute.PriorityAttribute;
-import org.ice4j.attribute.UsernameAttribute;
 import org.ice4j.message.Message;
-import org.ice4j.message.MessageFactory;
-import org.ice4j.message.Request;
-import org.ice4j.message.Response;
 
 /**
  * One leg's ICE (RFC 8445 full agent, RFC 7675 consent). NOT thread-safe: the owner serializes calls.
@@ -30,7 +19,7 @@ import org.ice4j.message.Response;
  * on the port's one socket (plus its advertised address, pruned to the same base), one component
  * (BUNDLE and rtcp-mux), UDP. STUN messages are ice4j's codec ({@link StunCodec}).
  *
- * <p><b>Checks.</b> One pair per remote candidate (at most {@value #MAX_REMOTE_CANDIDATES}), with
+ * <p><b>Checks.</b> One pair per remote candidate (at most 64, see {@link IceCheckList}), with
  * the local address of its family. A new check goes out every {@value #PACING_MILLIS} ms,
  * triggered checks first, then the waiting pair of highest priority; a check is retransmitted after
  * 100, 200, 400, 800, 1600, 1600 and 1600 ms and fails 1600 ms after the last retransmission. When
@@ -75,42 +64,39 @@ public final class IceAgent {
             Objects.requireNonNull(localUfrag, "localUfrag");
             Objects.requireNonNull(localPassword, "localPassword");
             localAddresses = List.copyOf(localAddresses);
-            Objects.requireNonNull(connectTimeout, "connectTimeout");
-            Objects.requireNonNull(consentInterval, "consentInterval");
-            Objects.requireNonNull(consentDisconnectedAfter, "consentDisconnectedAfter");
-            Objects.requireNonNull(consentTimeout, "consentTimeout");
+            requirePositive(connectTimeout, "connectTimeout");
+            requirePositive(consentInterval, "consentInterval");
+            requirePositive(consentDisconnectedAfter, "consentDisconnectedAfter");
+            requirePositive(consentTimeout, "consentTimeout");
+        }
+
+        private static void requirePositive(Duration d, String name) {
+            if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
         }
     }
 
-    static final int MAX_REMOTE_CANDIDATES = 64;
+    static final int MAX_REMOTE_CANDIDATES = IceCheckList.MAX_REMOTE_CANDIDATES;
+    static final long HOST_PRIORITY = IceCheckList.HOST_PRIORITY;
+    /** RFC 8445 §5.1.2.1 for a peer-reflexive candidate (type preference 110): the PRIORITY of our checks. */
+    static final long PRFLX_PRIORITY = (110L << 24) | (65535L << 8) | 255;
     static final int PACING_MILLIS = 20;
     static final long PACING_NANOS = PACING_MILLIS * 1_000_000L;
     static final long FIRST_RTO_NANOS = 100_000_000L;
     static final long MAX_RTO_NANOS = 1_600_000_000L;
     static final int MAX_RETRANSMISSIONS = 7;
-    /** RFC 8445 §5.1.2.1: type preference 126 (host), local preference 65535, component 1. */
-    static final long HOST_PRIORITY = (126L << 24) | (65535L << 8) | 255;
-    /** The same for a peer-reflexive candidate (type preference 110): the PRIORITY of our checks. */
-    static final long PRFLX_PRIORITY = (110L << 24) | (65535L << 8) | 255;
-    private static final int CONSENT_SLOTS = 4;
-    private static final char BINDING_REQUEST = Message.BINDING_REQUEST;
-    private static final char BINDING_SUCCESS = Message.BINDING_SUCCESS_RESPONSE;
-    private static final char BINDING_ERROR = Message.BINDING_ERROR_RESPONSE;
 
     private final String localUfrag;
     private final String localPassword;
-    private final InetSocketAddress localV4;
-    private final InetSocketAddress localV6;
     private final long connectTimeoutNanos;
-    private final long consentIntervalNanos;
-    private final long disconnectedAfterNanos;
-    private final long consentTimeoutNanos;
     private final Wire wire;
     private final Events events;
     private final RandomGenerator random;
     private final long tieBreaker;
     private final StunCodec codec = new StunCodec();
-    private final ArrayList<IcePair> pairs = new ArrayList<>(2);
+    private final IceCheckList checks;
+    private final ConsentFreshness consent;
 
     private boolean controlling;
     private String remoteUfrag;
@@ -120,29 +106,21 @@ public final class IceAgent {
     private IcePair selected;
     /** Controlling: the pair being nominated (re-checked with USE-CANDIDATE). */
     private IcePair nominee;
-    private long triggerOrder;
     private long connectDeadline;
     private long nextCheckAt;
-    private long nextConsentAt;
-    private long lastConsentAt;
-    private final long[] consentHigh = new long[CONSENT_SLOTS];
-    private final int[] consentLow = new int[CONSENT_SLOTS];
-    private int consentSlot;
 
     public IceAgent(Config config, Wire wire, Events events, RandomGenerator random) {
         this.localUfrag = config.localUfrag();
         this.localPassword = config.localPassword();
-        this.localV4 = firstOfFamily(config.localAddresses(), true);
-        this.localV6 = firstOfFamily(config.localAddresses(), false);
         this.connectTimeoutNanos = config.connectTimeout().toNanos();
-        this.consentIntervalNanos = config.consentInterval().toNanos();
-        this.disconnectedAfterNanos = config.consentDisconnectedAfter().toNanos();
-        this.consentTimeoutNanos = config.consentTimeout().toNanos();
         this.wire = Objects.requireNonNull(wire, "wire");
         this.events = Objects.requireNonNull(events, "events");
         this.random = Objects.requireNonNull(random, "random");
         this.controlling = config.controlling();
         this.tieBreaker = random.nextLong();
+        this.checks = new IceCheckList(config.localAddresses());
+        this.consent = new ConsentFreshness(config.consentInterval().toNanos(),
+                config.consentDisconnectedAfter().toNanos(), config.consentTimeout().toNanos(), random);
     }
 
     public void setRemoteCredentials(String ufrag, String password) {
@@ -155,11 +133,7 @@ public final class IceAgent {
     /** A host, srflx or prflx candidate from signalling; ignored past the cap or without a local address of its family. */
     public void addRemoteCandidate(InetSocketAddress address, long priority) {
         if (!state.isTerminal()) {
-            IcePair pair = pairFor(address, priority);
-            if (pair != null && priority > pair.remotePriority) {
-                pair.remotePriority = priority;
-                pair.priority = pairPriority(priority);
-            }
+            checks.pairFor(address, priority, controlling);
         }
     }
 
@@ -174,7 +148,11 @@ public final class IceAgent {
         tick(nowNanos);
     }
 
-    /** A STUN datagram that arrived from {@code from} (request, success or error response, indication). */
+    /**
+     * A STUN datagram that arrived from {@code from} (request, success or error response,
+     * indication). It may bring the next deadline forward (a triggered check waits for pacing):
+     * call {@link #tick} afterwards to learn it.
+     */
     public void receiveStun(byte[] buffer, int offset, int length, InetSocketAddress from, long nowNanos) {
         if (state.isTerminal() || from == null || from.isUnresolved()) {
             return;
@@ -185,9 +163,9 @@ public final class IceAgent {
             return;
         }
         switch (message.getMessageType()) {
-            case BINDING_REQUEST -> onRequest(message, bytes, from, nowNanos);
-            case BINDING_SUCCESS -> onSuccess(message, bytes, from, nowNanos);
-            case BINDING_ERROR -> onError(message, bytes, from);
+            case Message.BINDING_REQUEST -> onRequest(message, bytes, from, nowNanos);
+            case Message.BINDING_SUCCESS_RESPONSE -> onSuccess(message, bytes, from, nowNanos);
+            case Message.BINDING_ERROR_RESPONSE -> onError(message, bytes, from);
             default -> { } // indications (keepalives) and other methods need nothing
         }
         if (state == IceSession.State.CHECKING) {
@@ -198,6 +176,7 @@ public final class IceAgent {
     /**
      * Runs due retransmissions, paced new checks, consent checks and timeouts. Returns the next
      * deadline in nanos (System.nanoTime scale), or Long.MAX_VALUE when nothing is pending.
+     * Allocates nothing when nothing is due.
      */
     public long tick(long nowNanos) {
         return switch (state) {
@@ -226,22 +205,13 @@ public final class IceAgent {
      * signalling or learnt from a valid check, waiting, in progress or valid), or the selected one.
      */
     public boolean knowsRemote(InetSocketAddress from) {
-        if (selected != null && selected.remote.equals(from)) {
-            return true;
-        }
-        for (int i = 0; i < pairs.size(); i++) {
-            IcePair pair = pairs.get(i);
-            if (pair.state != IcePair.State.FAILED && pair.remote.equals(from)) {
-                return true;
-            }
-        }
-        return false;
+        return (selected != null && selected.remote.equals(from)) || checks.knows(from);
     }
 
     /** -> CLOSED, no more sends. */
     public void close() {
         if (state != IceSession.State.CLOSED) {
-            stopChecks();
+            checks.stopAll();
             moveTo(IceSession.State.CLOSED);
         }
     }
@@ -251,13 +221,13 @@ public final class IceAgent {
     }
 
     int pairCount() {
-        return pairs.size();
+        return checks.size();
     }
 
     @Override
     public String toString() {
         return "IceAgent[" + localUfrag + " " + state + (controlling ? " controlling" : " controlled")
-                + " pairs=" + pairs + "]";
+                + " pairs=" + checks + "]";
     }
 
     // ---- checking ----
@@ -269,8 +239,8 @@ public final class IceAgent {
         }
         long next = connectDeadline;
         boolean anyFailed = false;
-        for (int i = 0; i < pairs.size(); i++) {
-            IcePair pair = pairs.get(i);
+        for (int i = 0; i < checks.size(); i++) {
+            IcePair pair = checks.get(i);
             if (!pair.inFlight()) {
                 continue;
             }
@@ -285,12 +255,12 @@ public final class IceAgent {
                 pair.retransmitAt = now + pair.lastIntervalNanos;
                 sendCheck(pair);
                 if (state != IceSession.State.CHECKING) {
-                    return Long.MAX_VALUE; // the wire or an event closed the agent
+                    return Long.MAX_VALUE; // an event closed the agent
                 }
             }
             next = Math.min(next, pair.retransmitAt);
         }
-        if (anyFailed && allFailed()) {
+        if (anyFailed && checks.allFailed()) {
             fail(IceSession.FailureCause.CHECKS_FAILED);
             return Long.MAX_VALUE;
         }
@@ -298,7 +268,7 @@ public final class IceAgent {
             return next;
         }
         if (now - nextCheckAt >= 0) {
-            IcePair pair = nextToCheck();
+            IcePair pair = checks.nextToCheck();
             if (pair != null) {
                 startCheck(pair, now);
                 if (state != IceSession.State.CHECKING) {
@@ -308,25 +278,10 @@ public final class IceAgent {
                 next = Math.min(next, pair.retransmitAt);
             }
         }
-        if (nextToCheck() != null) {
+        if (checks.nextToCheck() != null) {
             next = Math.min(next, Math.max(nextCheckAt, now));
         }
         return next;
-    }
-
-    /** The triggered pair queued first, else the waiting pair of highest priority, else null. */
-    private IcePair nextToCheck() {
-        IcePair best = null;
-        for (int i = 0; i < pairs.size(); i++) {
-            IcePair pair = pairs.get(i);
-            if (pair.triggered && (best == null || !best.triggered || pair.triggeredOrder < best.triggeredOrder)) {
-                best = pair;
-            } else if (!pair.triggered && pair.state == IcePair.State.WAITING && !pair.inFlight()
-                    && (best == null || (!best.triggered && pair.priority > best.priority))) {
-                best = pair;
-            }
-        }
-        return best;
     }
 
     private void startCheck(IcePair pair, long now) {
@@ -344,34 +299,11 @@ public final class IceAgent {
         sendCheck(pair);
     }
 
+    /** Sends (or re-sends: the same transaction, the same attributes) the pair's check. */
     private void sendCheck(IcePair pair) {
-        Request request = request(pair.transactionHigh, pair.transactionLow, pair.transactionControlling);
-        if (pair.transactionNominates) {
-            request.putAttribute(AttributeFactory.createUseCandidateAttribute());
-        }
-        send(request, remotePassword, pair.remote);
-    }
-
-    private Request request(long high, int low, boolean asControlling) {
-        Request request = MessageFactory.createBindingRequest();
-        setTransactionId(request, high, low);
-        request.putAttribute(AttributeFactory.createUsernameAttribute(remoteUfrag + ":" + localUfrag));
-        request.putAttribute(AttributeFactory.createPriorityAttribute(PRFLX_PRIORITY));
-        request.putAttribute(asControlling
-                ? AttributeFactory.createIceControllingAttribute(tieBreaker)
-                : AttributeFactory.createIceControlledAttribute(tieBreaker));
-        return request;
-    }
-
-    private void trigger(IcePair pair) {
-        if (pair.inFlight() || pair.triggered) {
-            return;
-        }
-        if (pair.state == IcePair.State.FAILED) {
-            pair.moveTo(IcePair.State.WAITING);
-        }
-        pair.triggered = true;
-        pair.triggeredOrder = ++triggerOrder;
+        send(IceMessages.check(pair.transactionHigh, pair.transactionLow, remoteUfrag + ":" + localUfrag,
+                PRFLX_PRIORITY, pair.transactionControlling, tieBreaker, pair.transactionNominates),
+                remotePassword, pair.remote);
     }
 
     private void pairFailed(IcePair pair) {
@@ -384,13 +316,10 @@ public final class IceAgent {
         }
     }
 
-    private boolean allFailed() {
-        for (int i = 0; i < pairs.size(); i++) {
-            if (pairs.get(i).state != IcePair.State.FAILED) {
-                return false;
-            }
+    private void failIfAllFailed() {
+        if (state == IceSession.State.CHECKING && checks.allFailed()) {
+            fail(IceSession.FailureCause.CHECKS_FAILED);
         }
-        return !pairs.isEmpty();
     }
 
     /** Controlling, while checking: re-check the best valid pair with USE-CANDIDATE (regular nomination). */
@@ -398,91 +327,50 @@ public final class IceAgent {
         if (!controlling || nominee != null || state != IceSession.State.CHECKING) {
             return;
         }
-        IcePair best = null;
-        for (int i = 0; i < pairs.size(); i++) {
-            IcePair pair = pairs.get(i);
-            if (pair.state == IcePair.State.SUCCEEDED && (best == null || pair.priority > best.priority)) {
-                best = pair;
-            }
-        }
+        IcePair best = checks.bestSucceeded();
         if (best != null) {
             nominee = best;
             best.endTransaction();
-            trigger(best);
+            checks.trigger(best);
         }
     }
 
     private void select(IcePair pair, long now) {
         selected = pair;
         nominee = null;
-        stopChecks();
-        lastConsentAt = now;
-        nextConsentAt = now + consentDelay();
+        checks.stopAll();
+        consent.start(now);
         moveTo(IceSession.State.CONNECTED);
-    }
-
-    private void stopChecks() {
-        for (int i = 0; i < pairs.size(); i++) {
-            IcePair pair = pairs.get(i);
-            pair.endTransaction();
-            pair.triggered = false;
-        }
     }
 
     // ---- consent (RFC 7675) ----
 
     private long tickConsent(long now) {
-        long silent = now - lastConsentAt;
-        if (silent >= consentTimeoutNanos) {
+        if (consent.expired(now)) {
             fail(IceSession.FailureCause.CONSENT_EXPIRED);
             return Long.MAX_VALUE;
         }
-        if (state == IceSession.State.CONNECTED && silent >= disconnectedAfterNanos) {
+        if (state == IceSession.State.CONNECTED && consent.stale(now)) {
             moveTo(IceSession.State.DISCONNECTED);
             if (state.isTerminal()) {
                 return Long.MAX_VALUE;
             }
         }
-        if (now - nextConsentAt >= 0) {
-            nextConsentAt = now + consentDelay();
-            sendConsent();
+        if (consent.checkDue(now)) {
+            long high = random.nextLong();
+            int low = random.nextInt();
+            consent.checkSent(now, high, low);
+            send(IceMessages.check(high, low, remoteUfrag + ":" + localUfrag, PRFLX_PRIORITY, controlling,
+                    tieBreaker, false), remotePassword, selected.remote);
             if (state.isTerminal()) {
                 return Long.MAX_VALUE;
             }
         }
-        long next = Math.min(nextConsentAt, lastConsentAt + consentTimeoutNanos);
-        if (state == IceSession.State.CONNECTED) {
-            next = Math.min(next, lastConsentAt + disconnectedAfterNanos);
-        }
-        return next;
-    }
-
-    private long consentDelay() {
-        return (long) (consentIntervalNanos * random.nextDouble(0.8, 1.2));
-    }
-
-    private void sendConsent() {
-        long high = random.nextLong();
-        int low = random.nextInt();
-        consentHigh[consentSlot] = high;
-        consentLow[consentSlot] = low;
-        consentSlot = (consentSlot + 1) % CONSENT_SLOTS;
-        send(request(high, low, controlling), remotePassword, selected.remote);
-    }
-
-    private boolean isConsentTransaction(long high, int low) {
-        for (int i = 0; i < CONSENT_SLOTS; i++) {
-            if (consentHigh[i] == high && consentLow[i] == low) {
-                consentHigh[i] = 0;
-                consentLow[i] = 0;
-                return true;
-            }
-        }
-        return false;
+        return consent.nextDeadline(state == IceSession.State.CONNECTED);
     }
 
     private void consentRefreshed(long now) {
-        lastConsentAt = now;
+        consent.refreshed(now);
         if (state == IceSession.State.DISCONNECTED) {
             moveTo(IceSession.State.CONNECTED);
         }
@@ -491,28 +379,24 @@ public final class IceAgent {
     // ---- incoming ----
 
     private void onRequest(Message request, byte[] bytes, InetSocketAddress from, long now) {
-        Attribute username = request.getAttribute(Attribute.USERNAME);
-        if (username == null || request.getAttribute(Attribute.MESSAGE_INTEGRITY) == null) {
-            reject(request, ErrorCodeAttribute.BAD_REQUEST, null, from);
+        if (request.getAttribute(Attribute.USERNAME) == null
+                || request.getAttribute(Attribute.MESSAGE_INTEGRITY) == null) {
+            send(IceMessages.error(request, ErrorCodeAttribute.BAD_REQUEST), null, from);
             return;
         }
-        if (!isOurs(((UsernameAttribute) username).getUsername())
-                || !codec.integrityMatches(request, bytes, localPassword)) {
-            reject(request, ErrorCodeAttribute.UNAUTHORIZED, null, from);
+        if (!IceMessages.isFor(request, localUfrag) || !codec.integrityMatches(request, bytes, localPassword)) {
+            send(IceMessages.error(request, ErrorCodeAttribute.UNAUTHORIZED), null, from);
             return;
         }
         if (roleConflictLost(request)) {
-            reject(request, ErrorCodeAttribute.ROLE_CONFLICT, localPassword, from);
+            send(IceMessages.error(request, ErrorCodeAttribute.ROLE_CONFLICT), localPassword, from);
             return;
         }
-        Response response = MessageFactory.createBindingResponse((Request) request,
-                new TransportAddress(from.getAddress(), from.getPort(), Transport.UDP));
-        copyTransactionId(request, response);
-        send(response, localPassword, from);
+        send(IceMessages.success(request, from), localPassword, from);
         if (state != IceSession.State.NEW && state != IceSession.State.CHECKING) {
             return; // connected (a consent check of the peer) or closed by an event
         }
-        IcePair pair = pairFor(from, prflxPriority(request));
+        IcePair pair = checks.pairFor(from, IceMessages.priority(request, PRFLX_PRIORITY), controlling);
         if (pair == null) {
             return;
         }
@@ -524,7 +408,7 @@ public final class IceAgent {
                 select(pair, now);
             }
         } else if (!pair.inFlight()) {
-            trigger(pair);
+            checks.trigger(pair);
         }
     }
 
@@ -543,11 +427,11 @@ public final class IceAgent {
     }
 
     private void onSuccess(Message response, byte[] bytes, InetSocketAddress from, long now) {
-        long high = transactionHigh(bytes);
-        int low = transactionLow(bytes);
-        IcePair pair = pairWithTransaction(high, low);
+        long high = StunCodec.transactionHigh(bytes);
+        int low = StunCodec.transactionLow(bytes);
+        IcePair pair = checks.withTransaction(high, low);
         if (pair == null) {
-            if (selected != null && from.equals(selected.remote) && isConsentTransaction(high, low)
+            if (selected != null && from.equals(selected.remote) && consent.isCheck(high, low)
                     && codec.integrityMatches(response, bytes, remotePassword)) {
                 consentRefreshed(now);
             }
@@ -584,7 +468,7 @@ public final class IceAgent {
     }
 
     private void onError(Message response, byte[] bytes, InetSocketAddress from) {
-        IcePair pair = pairWithTransaction(transactionHigh(bytes), transactionLow(bytes));
+        IcePair pair = checks.withTransaction(StunCodec.transactionHigh(bytes), StunCodec.transactionLow(bytes));
         if (pair == null || !from.equals(pair.remote)) {
             return;
         }
@@ -602,7 +486,7 @@ public final class IceAgent {
             pair.endTransaction();
             if (pair.state == IcePair.State.IN_PROGRESS) {
                 pair.moveTo(IcePair.State.WAITING);
-                trigger(pair);
+                checks.trigger(pair);
             }
             return;
         }
@@ -610,85 +494,18 @@ public final class IceAgent {
         failIfAllFailed();
     }
 
-    private void failIfAllFailed() {
-        if (state == IceSession.State.CHECKING && allFailed()) {
-            fail(IceSession.FailureCause.CHECKS_FAILED);
-        }
-    }
-
-    private boolean isOurs(byte[] username) {
-        String text = new String(username, StandardCharsets.UTF_8);
-        int colon = text.indexOf(':');
-        return colon > 0 && text.regionMatches(0, localUfrag, 0, colon) && colon == localUfrag.length();
-    }
-
-    private static long prflxPriority(Message request) {
-        Attribute priority = request.getAttribute(Attribute.PRIORITY);
-        return priority instanceof PriorityAttribute p ? p.getPriority() : PRFLX_PRIORITY;
-    }
-
     private void switchRole() {
         controlling = !controlling;
         nominee = null;
-        for (int i = 0; i < pairs.size(); i++) {
-            IcePair pair = pairs.get(i);
-            pair.priority = pairPriority(pair.remotePriority);
-        }
+        checks.reprioritize(controlling);
         nominateBest();
-    }
-
-    // ---- pairs ----
-
-    /** The pair of {@code remote}, made when new (with {@code priority}); null past the cap or without a local address of its family. */
-    private IcePair pairFor(InetSocketAddress remote, long priority) {
-        if (remote == null || remote.isUnresolved()) {
-            return null;
-        }
-        for (int i = 0; i < pairs.size(); i++) {
-            if (pairs.get(i).remote.equals(remote)) {
-                return pairs.get(i);
-            }
-        }
-        boolean v4 = remote.getAddress() instanceof Inet4Address;
-        if (pairs.size() >= MAX_REMOTE_CANDIDATES || (v4 ? localV4 : localV6) == null) {
-            return null;
-        }
-        IcePair pair = new IcePair(remote, priority);
-        pair.priority = pairPriority(priority);
-        pairs.add(pair);
-        return pair;
-    }
-
-    private long pairPriority(long remotePriority) {
-        return controlling
-                ? IcePair.pairPriority(HOST_PRIORITY, remotePriority)
-                : IcePair.pairPriority(remotePriority, HOST_PRIORITY);
-    }
-
-    private IcePair pairWithTransaction(long high, int low) {
-        for (int i = 0; i < pairs.size(); i++) {
-            IcePair pair = pairs.get(i);
-            if (pair.matches(high, low)) {
-                return pair;
-            }
-        }
-        return null;
-    }
-
-    private static InetSocketAddress firstOfFamily(List<InetSocketAddress> addresses, boolean v4) {
-        for (InetSocketAddress address : addresses) {
-            if (!address.isUnresolved() && (address.getAddress() instanceof Inet4Address) == v4) {
-                return address;
-            }
-        }
-        return null;
     }
 
     // ---- state and sending ----
 
     private void fail(IceSession.FailureCause cause) {
         failureCause = cause;
-        stopChecks();
+        checks.stopAll();
         moveTo(IceSession.State.FAILED);
     }
 
@@ -701,52 +518,11 @@ public final class IceAgent {
         events.stateChanged(from, next);
     }
 
-    private void reject(Message request, char code, String password, InetSocketAddress to) {
-        Response response = MessageFactory.createBindingErrorResponse(code);
-        copyTransactionId(request, response);
-        send(response, password, to);
-    }
-
     private void send(Message message, String password, InetSocketAddress to) {
         if (state.isTerminal()) {
             return;
         }
         int length = codec.encode(message, password);
         wire.send(codec.buffer(), 0, length, to);
-    }
-
-    private static void copyTransactionId(Message from, Message to) {
-        try {
-            to.setTransactionID(from.getTransactionID());
-        } catch (org.ice4j.StunException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void setTransactionId(Message message, long high, int low) {
-        byte[] id = new byte[12];
-        for (int i = 0; i < 8; i++) {
-            id[i] = (byte) (high >>> (56 - 8 * i));
-        }
-        for (int i = 0; i < 4; i++) {
-            id[8 + i] = (byte) (low >>> (24 - 8 * i));
-        }
-        try {
-            message.setTransactionID(id);
-        } catch (org.ice4j.StunException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long transactionHigh(byte[] bytes) {
-        long high = 0;
-        for (int i = 8; i < 16; i++) {
-            high = (high << 8) | (bytes[i] & 0xFF);
-        }
-        return high;
-    }
-
-    private static int transactionLow(byte[] bytes) {
-        return (StunCodec.u16(bytes, 16) << 16) | StunCodec.u16(bytes, 18);
     }
 }

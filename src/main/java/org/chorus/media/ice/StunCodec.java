@@ -141,6 +141,40 @@ final class StunCodec {
         }
     }
 
+    /** Sets the 96-bit transaction id {@code high}:{@code low}. */
+    static void setTransactionId(Message message, long high, int low) {
+        byte[] id = new byte[12];
+        for (int i = 0; i < 8; i++) {
+            id[i] = (byte) (high >>> (56 - 8 * i));
+        }
+        for (int i = 0; i < 4; i++) {
+            id[8 + i] = (byte) (low >>> (24 - 8 * i));
+        }
+        setTransactionId(message, id);
+    }
+
+    static void setTransactionId(Message message, byte[] id) {
+        try {
+            message.setTransactionID(id);
+        } catch (StunException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** The first 64 bits of the transaction id of the message in {@code bytes}. */
+    static long transactionHigh(byte[] bytes) {
+        long high = 0;
+        for (int i = 8; i < 16; i++) {
+            high = (high << 8) | (bytes[i] & 0xFF);
+        }
+        return high;
+    }
+
+    /** The last 32 bits of the transaction id of the message in {@code bytes}. */
+    static int transactionLow(byte[] bytes) {
+        return (u16(bytes, 16) << 16) | u16(bytes, 18);
+    }
+
     private static byte[] key(String password) {
         return password.getBytes(StandardCharsets.UTF_8);
     }

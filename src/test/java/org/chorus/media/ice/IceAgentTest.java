@@ -425,6 +425,16 @@ class IceAgentTest {
         assertThat(a.agent.state()).isEqualTo(State.NEW);
     }
 
+    @Test
+    void aConfigNeedsPositiveTimers() {
+        IceAgent.Config c = config(true, "aaaa", A);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withTimers(c, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connectTimeout");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IceAgent.Config(true, "u", "p", List.of(A),
+                        Duration.ofSeconds(1), Duration.ofSeconds(-1), Duration.ofSeconds(1), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("consentInterval");
+    }
+
     static IceAgent.Config withTimers(IceAgent.Config c, Duration connectTimeout) {
         return new IceAgent.Config(c.controlling(), c.localUfrag(), c.localPassword(), c.localAddresses(),
                 connectTimeout, c.consentInterval(), c.consentDisconnectedAfter(), c.consentTimeout());
