@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.chorus.media.dtls.DtlsCertificate;
+import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.ice.IceSettings;
 import org.chorus.media.ice.SharedUdpPort;
 import org.chorus.media.rtp.BufferPool;
@@ -12,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What every media leg of the gateway shares: the one UDP port, the DTLS certificate, the packet
- * pool, and the SSRC the gateway sends its own RTCP from. The one-off costs (ice4j set-up, the
+ * What every media leg of the gateway shares: the one UDP port, the DTLS certificate and the pool
+ * of DTLS handshake workers, the packet pool, and the SSRC the gateway sends its own RTCP from. The one-off costs (ice4j set-up, the
  * certificate, the SRTP warm-up) are paid here, at start, not on the first call.
  */
 public final class MediaPlane implements AutoCloseable {
@@ -25,6 +26,7 @@ public final class MediaPlane implements AutoCloseable {
     private final Settings settings;
     private final SharedUdpPort port;
     private final DtlsCertificate certificate;
+    private final DtlsWorkers dtlsWorkers;
     private final BufferPool pool;
     private final int rtcpSsrc;
 
@@ -32,6 +34,7 @@ public final class MediaPlane implements AutoCloseable {
         this.settings = settings;
         this.port = port;
         this.certificate = certificate;
+        this.dtlsWorkers = new DtlsWorkers("chorus-dtls");
         this.pool = new BufferPool(4096);
         this.pool.prewarm(256);
         this.rtcpSsrc = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
@@ -60,6 +63,11 @@ public final class MediaPlane implements AutoCloseable {
         return certificate;
     }
 
+    /** The threads every leg's DTLS handshake runs on; closed with the plane. */
+    public DtlsWorkers dtlsWorkers() {
+        return dtlsWorkers;
+    }
+
     public BufferPool pool() {
         return pool;
     }
@@ -72,5 +80,6 @@ public final class MediaPlane implements AutoCloseable {
     @Override
     public void close() {
         port.close();
+        dtlsWorkers.close();
     }
 }

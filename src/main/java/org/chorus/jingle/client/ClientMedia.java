@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.chorus.media.dtls.DtlsCertificate;
+import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.ice.IceSettings;
 import org.chorus.media.ice.SharedUdpPort;
 import org.chorus.media.rtp.BufferPool;
@@ -13,8 +14,9 @@ import org.chorus.media.srtp.SrtpStartup;
 
 /**
  * The media resources of a client process, created once and shared by every
- * {@link ConferenceClient} of the process: the ICE settings, one DTLS certificate, and a pool of
- * packet buffers (with SRTP tailroom) for what clients send.
+ * {@link ConferenceClient} of the process: the ICE settings, one DTLS certificate, the pool of
+ * workers every session's DTLS handshake runs on, and a pool of packet buffers (with SRTP tailroom)
+ * for what clients send.
  *
  * <h2>One UDP port per session</h2>
  * Unlike the gateway, a client opens a {@link SharedUdpPort} of its own (an ephemeral port on the
@@ -31,7 +33,8 @@ import org.chorus.media.srtp.SrtpStartup;
  * with the same ice4j properties: take {@link IceSettings#loopback()} in tests), warms ice4j up,
  * initialises SRTP and generates the certificate, so that the first call pays none of it.
  *
- * <p>Thread-safe. {@link #close()} closes the ports still open; close the clients first.
+ * <p>Thread-safe. {@link #close()} closes the ports still open and the DTLS workers; close the clients
+ * first.
  */
 public final class ClientMedia implements AutoCloseable {
 
@@ -41,6 +44,7 @@ public final class ClientMedia implements AutoCloseable {
     private final IceSettings settings;
     private final DtlsCertificate certificate;
     private final BufferPool buffers;
+    private final DtlsWorkers dtlsWorkers;
     private final Set<SharedUdpPort> ports = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -48,6 +52,7 @@ public final class ClientMedia implements AutoCloseable {
         this.settings = settings;
         this.certificate = certificate;
         this.buffers = buffers;
+        this.dtlsWorkers = new DtlsWorkers("chorus-client-dtls");
     }
 
     /**
@@ -80,6 +85,11 @@ public final class ClientMedia implements AutoCloseable {
     /** The certificate every session of the process presents in DTLS. */
     public DtlsCertificate certificate() {
         return certificate;
+    }
+
+    /** The threads every session's DTLS handshake runs on. */
+    public DtlsWorkers dtlsWorkers() {
+        return dtlsWorkers;
     }
 
     /** Buffers of {@link org.chorus.media.rtp.PacketBuffer#CAPACITY} bytes, with room for SRTP after any packet. */
@@ -125,6 +135,7 @@ public final class ClientMedia implements AutoCloseable {
         for (SharedUdpPort port : List.copyOf(ports)) {
             closePort(port);
         }
+        dtlsWorkers.close();
     }
 
     @Override
