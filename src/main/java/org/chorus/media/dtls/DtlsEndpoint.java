@@ -1,14 +1,12 @@
 package org.chorus.media.dtls;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -142,9 +140,7 @@ public final class DtlsEndpoint {
     /** Serializes reading the established association; only ever tried, never waited for. */
     private final ReentrantLock readLock = new ReentrantLock();
 
-    private final Object fingerprintLock = new Object();
-    private DtlsFingerprint remoteFingerprint; // guarded by fingerprintLock
-    private volatile boolean waitingForFingerprint;
+    private final RemoteFingerprint remoteFingerprint = new RemoteFingerprint();
 
     private final AtomicBoolean reported = new AtomicBoolean();
     private final AtomicBoolean dtlsClosed = new AtomicBoolean();
@@ -195,22 +191,16 @@ public final class DtlsEndpoint {
 
     /** Sets (or replaces) the fingerprint the peer's certificate must have; wakes a handshake waiting for it. */
     public void setRemoteFingerprint(DtlsFingerprint fingerprint) {
-        Objects.requireNonNull(fingerprint, "fingerprint");
-        synchronized (fingerprintLock) {
-            remoteFingerprint = fingerprint;
-            fingerprintLock.notifyAll();
-        }
+        remoteFingerprint.set(Objects.requireNonNull(fingerprint, "fingerprint"));
     }
 
     public DtlsFingerprint remoteFingerprint() {
-        synchronized (fingerprintLock) {
-            return remoteFingerprint;
-        }
+        return remoteFingerprint.get();
     }
 
     /** Whether the handshake has the peer's certificate and is waiting for its fingerprint to be signalled. */
     public boolean isWaitingForRemoteFingerprint() {
-        return waitingForFingerprint;
+        return remoteFingerprint.isWaiting();
     }
 
     /**
@@ -278,9 +268,7 @@ public final class DtlsEndpoint {
         closed = true;
         moveTo(Phase.ENDED);
         cancelDeadline();
-        synchronized (fingerprintLock) {
-            fingerprintLock.notifyAll();
-        }
+        remoteFingerprint.close();
         DTLSTransport transport = dtls;
         if (transport != null) {
             readLock.lock(); // held only briefly, never across a wait
@@ -474,7 +462,7 @@ public final class DtlsEndpoint {
             localFailure = FailureReason.FINGERPRINT_MISMATCH;
             throw new TlsFatalAlert(AlertDescription.bad_certificate, "the peer sent no certificate");
         }
-        DtlsFingerprint expected = awaitRemoteFingerprint();
+        DtlsFingerprint expected = remoteFingerprint.await(deadlineNanos);
         if (expected == null) {
             if (closed) {
                 throw new TlsFatalAlert(AlertDescription.internal_error, "closed");
@@ -488,31 +476,6 @@ public final class DtlsEndpoint {
                     expected.hashFunction());
             throw new TlsFatalAlert(AlertDescription.bad_certificate,
                     "the peer's certificate does not match the signalled fingerprint");
-        }
-    }
-
-    private DtlsFingerprint awaitRemoteFingerprint() throws InterruptedIOException {
-        synchronized (fingerprintLock) {
-            if (remoteFingerprint != null || closed) {
-                return remoteFingerprint;
-            }
-            LOG.debug("{}: waiting for the peer's fingerprint", name);
-            waitingForFingerprint = true;
-            try {
-                while (remoteFingerprint == null && !closed) {
-                    long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-                    if (remaining <= 0) {
-                        break;
-                    }
-                    fingerprintLock.wait(remaining);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the peer's fingerprint");
-            } finally {
-                waitingForFingerprint = false;
-            }
-            return remoteFingerprint;
         }
     }
 
