@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Receiving</h2>
  * The path's datagrams are sorted by their first byte (RFC 7983): 20–63 is DTLS, handed to the
- * {@link DtlsEndpoint} (queued for the handshake, read at once on this thread after it); 128–191 is SRTP, or SRTCP when the second byte is 192–223; 0–3 (STUN) and the rest are left
- * alone. Demultiplexing starts in the constructor, so DTLS records that arrive before {@link #start()}
+ * {@link DtlsEndpoint} (queued for the handshake, read at once on this thread after it); 128–191 is
+ * SRTP, or SRTCP when the second byte is 192–223; 0–3 (STUN) and the rest are left alone. Demultiplexing starts in the constructor, so DTLS records that arrive before {@link #start()}
  * (a browser may start the handshake before the gateway has its answer) wait in the queue. SRTP that
  * arrives before the keys (up to {@value #EARLY_PACKET_LIMIT} packets, copied) is kept and replayed once
  * they are ready, so the first keyframe is not lost. Decrypted packets go to the {@link MediaListener}
@@ -385,7 +385,7 @@ public final class SecureTransport {
         }
     }
 
-    // --- DTLS outcomes (on a DTLS worker, the deadline timer or the receive thread) -----------------------------------------------------------
+    // --- DTLS outcomes (on a DTLS worker, the deadline timer or the receive thread) ---------------------
 
     private void handshakeComplete(SrtpKeys keys) {
         SrtpSession srtp = new SrtpSession(keys);
