@@ -12,6 +12,7 @@ import org.chorus.media.dtls.DtlsCertificate;
 import org.chorus.media.dtls.DtlsEndpoint;
 import org.chorus.media.dtls.DtlsFingerprint;
 import org.chorus.media.dtls.DtlsRole;
+import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.srtp.SrtpKeys;
 import org.chorus.media.srtp.SrtpProfile;
 import org.chorus.media.srtp.SrtpSession;
@@ -31,19 +32,22 @@ import org.slf4j.LoggerFactory;
  * FAILED carries a {@link FailureReason}: {@code FINGERPRINT_MISMATCH} (end the Jingle session with
  * {@code <security-error/>}), {@code HANDSHAKE_TIMEOUT} ({@code <failed-transport/>}),
  * {@code PROTOCOL_ERROR}, {@code CLOSED_BY_PEER}. CLOSED and FAILED are final. The {@link StateListener}
- * hears every change once, in order, never two at a time, from whichever thread caused it (the DTLS
- * thread, or the caller of {@link #start()} or {@link #close()}); it must not block.
+ * hears every change once, in order, never two at a time, from whichever thread caused it: a
+ * {@link DtlsWorkers} worker (SECURE, a failed handshake), the pool's deadline timer (a handshake that
+ * never began), the path's receive thread (the peer closed or failed the established association:
+ * close_notify or a fatal alert), or the caller of {@link #start()} or {@link #close()}. It must not
+ * block; owners hop to their own executor.
  *
  * <h2>Receiving</h2>
- * The path's datagrams are sorted by their first byte (RFC 7983): 20–63 is DTLS, queued for the DTLS
- * thread; 128–191 is SRTP, or SRTCP when the second byte is 192–223; 0–3 (STUN) and the rest are left
- * alone. Demultiplexing starts in the constructor, so DTLS records that arrive before {@link #start()}
+ * The path's datagrams are sorted by their first byte (RFC 7983): 20–63 is DTLS, handed to the
+ * {@link DtlsEndpoint} (queued for the handshake, read at once on this thread after it); 128–191 is
+ * SRTP, or SRTCP when the second byte is 192–223; 0–3 (STUN) and the rest are left alone. Demultiplexing starts in the constructor, so DTLS records that arrive before {@link #start()}
  * (a browser may start the handshake before the gateway has its answer) wait in the queue. SRTP that
  * arrives before the keys (up to {@value #EARLY_PACKET_LIMIT} packets, copied) is kept and replayed once
  * they are ready, so the first keyframe is not lost. Decrypted packets go to the {@link MediaListener}
  * on the path's receive thread, in place in the path's buffer, which is only valid during the call;
- * the packets kept from before the keys are delivered from the DTLS thread, just before the SECURE
- * notification. Deliveries never overlap.
+ * the packets kept from before the keys are delivered from the DTLS worker that finished the handshake,
+ * just before the SECURE notification. Deliveries never overlap.
  *
  * <h2>Sending</h2>
  * {@link #sendRtp} and {@link #sendRtcp} may be called from any number of threads. They protect the
@@ -52,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * otherwise, in every state). They return false, dropping the packet, before SECURE and after the
  * end, and when the path cannot send. The path's {@code send} must therefore be thread-safe.
  *
- * <p>{@link #close()} sends close_notify (best effort) and stops the DTLS thread; the path itself
- * belongs to the caller, who closes it.
+ * <p>No thread belongs to a transport: the handshake runs on the owner's {@link DtlsWorkers}, and after
+ * it nothing runs but the path's receive thread. {@link #close()} sends close_notify (best effort) or
+ * abandons the handshake; the path itself belongs to the caller, who closes it.
  */
 public final class SecureTransport {
 
@@ -62,7 +67,7 @@ public final class SecureTransport {
         NEW, HANDSHAKING, SECURE, CLOSED, FAILED;
 
         /** Whether a transport in this state may move to {@code next}. */
-        public boolean canBecome(State next) {
+        public boolean canMoveTo(State next) {
             switch (this) {
                 case NEW:
                     return next == HANDSHAKING || next == CLOSED;
@@ -159,11 +164,12 @@ public final class SecureTransport {
     /**
      * A transport with the default handshake timeout ({@link DtlsEndpoint#DEFAULT_HANDSHAKE_TIMEOUT}).
      *
-     * @see #SecureTransport(DatagramPath, DtlsCertificate, DtlsRole, List, DtlsFingerprint, Duration)
+     * @see #SecureTransport(DatagramPath, DtlsWorkers, DtlsCertificate, DtlsRole, List, DtlsFingerprint, Duration)
      */
-    public SecureTransport(DatagramPath path, DtlsCertificate certificate, DtlsRole role,
+    public SecureTransport(DatagramPath path, DtlsWorkers workers, DtlsCertificate certificate, DtlsRole role,
             List<SrtpProfile> profilePreference, DtlsFingerprint remoteFingerprint) {
-        this(path, certificate, role, profilePreference, remoteFingerprint, DtlsEndpoint.DEFAULT_HANDSHAKE_TIMEOUT);
+        this(path, workers, certificate, role, profilePreference, remoteFingerprint,
+                DtlsEndpoint.DEFAULT_HANDSHAKE_TIMEOUT);
     }
 
     /**
@@ -171,20 +177,21 @@ public final class SecureTransport {
      * {@link #start()}.
      *
      * @param path              the connected path to the peer (ICE's selected pair)
+     * @param workers           the owner's pool, on which the handshake runs
      * @param certificate       the gateway's certificate
      * @param role              CLIENT for setup 'active', SERVER for 'passive'
      * @param profilePreference SRTP profiles we accept, most preferred first
      *                          ({@link SrtpProfile#DEFAULT_PREFERENCE})
      * @param remoteFingerprint the peer's signalled fingerprint, or null to set it later with
      *                          {@link #setRemoteFingerprint}
-     * @param handshakeTimeout  from {@link #start()} to SECURE
+     * @param handshakeTimeout  from {@link #start()} to SECURE; owners pass their ICE connect timeout
      */
-    public SecureTransport(DatagramPath path, DtlsCertificate certificate, DtlsRole role,
+    public SecureTransport(DatagramPath path, DtlsWorkers workers, DtlsCertificate certificate, DtlsRole role,
             List<SrtpProfile> profilePreference, DtlsFingerprint remoteFingerprint, Duration handshakeTimeout) {
         this.path = Objects.requireNonNull(path, "path");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
         this.role = Objects.requireNonNull(role, "role");
-        this.dtls = new DtlsEndpoint(path, certificate, role, profilePreference, handshakeTimeout,
+        this.dtls = new DtlsEndpoint(path, workers, certificate, role, profilePreference, handshakeTimeout,
                 new DtlsEndpoint.Listener() {
                     @Override
                     public void onHandshakeComplete(SrtpKeys keys) {
@@ -220,7 +227,7 @@ public final class SecureTransport {
         dtls.setRemoteFingerprint(fingerprint);
     }
 
-    /** Starts the DTLS handshake (on its own thread). */
+    /** Starts the DTLS handshake, on the pool (see {@link DtlsEndpoint#start()}). */
     public void start() {
         if (!transition(State.HANDSHAKING, null)) {
             throw new IllegalStateException("cannot start a transport that is " + state);
@@ -378,7 +385,7 @@ public final class SecureTransport {
         }
     }
 
-    // --- DTLS outcomes (on the DTLS thread) -----------------------------------------------------------
+    // --- DTLS outcomes (on a DTLS worker, the deadline timer or the receive thread) ---------------------
 
     private void handshakeComplete(SrtpKeys keys) {
         SrtpSession srtp = new SrtpSession(keys);
@@ -426,7 +433,7 @@ public final class SecureTransport {
     private boolean transition(State next, FailureReason reason) {
         synchronized (stateLock) {
             State previous = state;
-            if (!previous.canBecome(next)) {
+            if (!previous.canMoveTo(next)) {
                 return false;
             }
             failureReason = next == State.FAILED ? reason : null;

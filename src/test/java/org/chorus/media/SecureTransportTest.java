@@ -15,9 +15,11 @@ import org.chorus.media.SecureTransport.State;
 import org.chorus.media.dtls.DtlsCertificate;
 import org.chorus.media.dtls.DtlsFingerprint;
 import org.chorus.media.dtls.DtlsRole;
+import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.srtp.SrtpProfile;
 import org.chorus.media.srtp.SrtpSession;
 import org.chorus.media.srtp.SrtpStartup;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,9 +37,17 @@ class SecureTransportTest {
     private final List<Peer> peers = new ArrayList<>();
     private final List<UdpDatagramPath> paths = new ArrayList<>();
 
+    private static DtlsWorkers workers;
+
     @BeforeAll
     static void srtpStartup() {
         SrtpStartup.initialize();
+        workers = new DtlsWorkers("secure-transport-test", 4);
+    }
+
+    @AfterAll
+    static void closeWorkers() {
+        workers.close();
     }
 
     @AfterEach
@@ -333,16 +343,16 @@ class SecureTransportTest {
 
     @Test
     void theStateMachineAllowsOnlyTheDocumentedChanges() {
-        assertThat(State.NEW.canBecome(State.HANDSHAKING)).isTrue();
-        assertThat(State.NEW.canBecome(State.CLOSED)).isTrue();
-        assertThat(State.NEW.canBecome(State.SECURE)).isFalse();
-        assertThat(State.HANDSHAKING.canBecome(State.SECURE)).isTrue();
-        assertThat(State.HANDSHAKING.canBecome(State.FAILED)).isTrue();
-        assertThat(State.SECURE.canBecome(State.HANDSHAKING)).isFalse();
-        assertThat(State.SECURE.canBecome(State.FAILED)).isTrue();
+        assertThat(State.NEW.canMoveTo(State.HANDSHAKING)).isTrue();
+        assertThat(State.NEW.canMoveTo(State.CLOSED)).isTrue();
+        assertThat(State.NEW.canMoveTo(State.SECURE)).isFalse();
+        assertThat(State.HANDSHAKING.canMoveTo(State.SECURE)).isTrue();
+        assertThat(State.HANDSHAKING.canMoveTo(State.FAILED)).isTrue();
+        assertThat(State.SECURE.canMoveTo(State.HANDSHAKING)).isFalse();
+        assertThat(State.SECURE.canMoveTo(State.FAILED)).isTrue();
         for (State next : State.values()) {
-            assertThat(State.CLOSED.canBecome(next)).isFalse();
-            assertThat(State.FAILED.canBecome(next)).isFalse();
+            assertThat(State.CLOSED.canMoveTo(next)).isFalse();
+            assertThat(State.FAILED.canMoveTo(next)).isFalse();
         }
     }
 
@@ -484,8 +494,8 @@ class SecureTransportTest {
             this.ssrc = role == DtlsRole.CLIENT ? CLIENT_SSRC : SERVER_SSRC;
             this.senderId = (byte) (role == DtlsRole.CLIENT ? 'C' : 'S');
             this.transport = timeout == null
-                    ? new SecureTransport(path, certificate, role, preference, expected)
-                    : new SecureTransport(path, certificate, role, preference, expected, timeout);
+                    ? new SecureTransport(path, workers, certificate, role, preference, expected)
+                    : new SecureTransport(path, workers, certificate, role, preference, expected, timeout);
             transport.setMediaListener(new SecureTransport.MediaListener() {
                 @Override
                 public void onRtp(byte[] buffer, int offset, int length) {

@@ -3,6 +3,7 @@ package org.chorus.media;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.chorus.jingle.Candidate;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.IceCandidates;
@@ -78,6 +79,7 @@ public final class MediaLeg {
     private final IceSession ice;
     private final Object lock = new Object();
     private volatile SecureTransport transport;
+    private final AtomicBoolean dtlsStarted = new AtomicBoolean();
     private volatile PacketSink sink = NO_SINK;
     private volatile long lastMediaNanos = System.nanoTime();
     private State state = State.NEW;
@@ -177,7 +179,12 @@ public final class MediaLeg {
         this.sink = sink == null ? NO_SINK : sink;
     }
 
-    /** Starts connectivity checks and the DTLS handshake (each with its own timeout). */
+    /**
+     * Starts connectivity checks, and DTLS, each with the connect timeout: as DTLS server at once (it
+     * holds no thread until the peer's ClientHello comes), as DTLS client once ICE is connected (a
+     * first flight sent before that is lost, and the handshake would hold a DTLS worker until
+     * BouncyCastle sends it again, a second later).
+     */
     public void start() {
         synchronized (lock) {
             if (state != State.NEW) {
@@ -186,7 +193,11 @@ public final class MediaLeg {
             state = State.CONNECTING;
         }
         ice.start();
-        transport.start();
+        IceSession.State iceState = ice.state();
+        if (transport.role() == DtlsRole.SERVER || iceState == IceSession.State.CONNECTED
+                || iceState == IceSession.State.DISCONNECTED) {
+            startDtls();
+        }
     }
 
     /** Protects and sends an RTP packet in place, then releases the buffer. */
@@ -232,7 +243,9 @@ public final class MediaLeg {
     // --- internals ---
 
     private SecureTransport newTransport(DtlsRole role) {
-        SecureTransport t = new SecureTransport(ice, plane.certificate(), role, SrtpProfile.DEFAULT_PREFERENCE, null);
+        // DTLS gets the time ICE gets: a leg whose handshake never completes fails within the connect timeout.
+        SecureTransport t = new SecureTransport(ice, plane.dtlsWorkers(), plane.certificate(), role,
+                SrtpProfile.DEFAULT_PREFERENCE, null, plane.port().settings().connectTimeout());
         t.setMediaListener(new SecureTransport.MediaListener() {
             @Override
             public void onRtp(byte[] buffer, int offset, int length) {
@@ -267,8 +280,27 @@ public final class MediaLeg {
         }
     }
 
+    private void startDtls() {
+        SecureTransport t;
+        synchronized (lock) {
+            if (state != State.CONNECTING) {
+                return;
+            }
+            t = transport;
+        }
+        if (dtlsStarted.compareAndSet(false, true)) {
+            try {
+                t.start();
+            } catch (IllegalStateException e) {
+                log.debug("{}: DTLS not started: {}", name, e.getMessage());
+            }
+        }
+    }
+
     private void iceStateChanged(IceSession session, IceSession.State from, IceSession.State to) {
-        if (to == IceSession.State.FAILED) {
+        if (to == IceSession.State.CONNECTED) {
+            startDtls();
+        } else if (to == IceSession.State.FAILED) {
             boolean wasSecure = state() == State.SECURE;
             String cause = session.failureCause().map(Enum::name).orElse("failed");
             fail(wasSecure ? Failure.CONSENT : Failure.TRANSPORT, "ICE " + cause);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import org.chorus.media.dtls.DtlsCertificate;
+import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.ice.IceSettings;
 import org.chorus.media.ice.PortLoop;
 import org.chorus.media.ice.SharedUdpPort;
@@ -15,8 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What every media leg of the gateway shares: the one UDP port (its sockets, and the
  * {@link PortLoop} whose fixed threads read it and run every leg's ICE timers), the DTLS
- * certificate, the packet pool, and the SSRC the gateway sends its own RTCP from. The one-off
- * costs (the certificate, the SRTP warm-up) are paid here, at start, not on the first call.
+ * certificate and the pool of DTLS handshake workers, the packet pool, and the SSRC the gateway
+ * sends its own RTCP from. The one-off costs (the certificate, the SRTP warm-up) are paid here, at
+ * start, not on the first call.
  */
 public final class MediaPlane implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaPlane.class);
@@ -28,6 +30,7 @@ public final class MediaPlane implements AutoCloseable {
     private final PortLoop loop;
     private final SharedUdpPort port;
     private final DtlsCertificate certificate;
+    private final DtlsWorkers dtlsWorkers;
     private final BufferPool pool;
     private final int rtcpSsrc;
 
@@ -36,6 +39,7 @@ public final class MediaPlane implements AutoCloseable {
         this.loop = loop;
         this.port = port;
         this.certificate = certificate;
+        this.dtlsWorkers = new DtlsWorkers("chorus-dtls");
         this.pool = new BufferPool(4096);
         this.pool.prewarm(256);
         this.rtcpSsrc = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
@@ -71,6 +75,11 @@ public final class MediaPlane implements AutoCloseable {
         return certificate;
     }
 
+    /** The threads every leg's DTLS handshake runs on; closed with the plane. */
+    public DtlsWorkers dtlsWorkers() {
+        return dtlsWorkers;
+    }
+
     public BufferPool pool() {
         return pool;
     }
@@ -84,5 +93,6 @@ public final class MediaPlane implements AutoCloseable {
     public void close() {
         port.close();
         loop.close();
+        dtlsWorkers.close();
     }
 }

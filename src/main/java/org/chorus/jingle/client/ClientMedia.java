@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.chorus.media.dtls.DtlsCertificate;
+import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.ice.IceSettings;
 import org.chorus.media.ice.PortLoop;
 import org.chorus.media.ice.SharedUdpPort;
@@ -16,7 +17,8 @@ import org.chorus.media.srtp.SrtpStartup;
  * The media resources of a client process, created once and shared by every
  * {@link ConferenceClient} of the process: the ICE settings, the {@link PortLoop} that reads and
  * times every session port (two reader threads, one timer thread, one event thread, however many
- * sessions there are), one DTLS certificate, and a pool of packet buffers (with SRTP tailroom)
+ * sessions there are), one DTLS certificate, the pool of workers every session's DTLS handshake
+ * runs on, and a pool of packet buffers (with SRTP tailroom)
  * for what clients send.
  *
  * <h2>One UDP port per session</h2>
@@ -32,7 +34,8 @@ import org.chorus.media.srtp.SrtpStartup;
  * {@link #open} starts the loop, checks that a port can be bound, initialises SRTP and generates
  * the certificate, so that the first call pays none of it.
  *
- * <p>Thread-safe. {@link #close()} closes the ports still open and the loop; close the clients first.
+ * <p>Thread-safe. {@link #close()} closes the ports still open, the loop and the DTLS workers;
+ * close the clients first.
  */
 public final class ClientMedia implements AutoCloseable {
 
@@ -45,6 +48,7 @@ public final class ClientMedia implements AutoCloseable {
     private final PortLoop loop;
     private final DtlsCertificate certificate;
     private final BufferPool buffers;
+    private final DtlsWorkers dtlsWorkers;
     private final Set<SharedUdpPort> ports = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -53,6 +57,7 @@ public final class ClientMedia implements AutoCloseable {
         this.loop = loop;
         this.certificate = certificate;
         this.buffers = buffers;
+        this.dtlsWorkers = new DtlsWorkers("chorus-client-dtls");
     }
 
     /**
@@ -90,6 +95,11 @@ public final class ClientMedia implements AutoCloseable {
     /** The certificate every session of the process presents in DTLS. */
     public DtlsCertificate certificate() {
         return certificate;
+    }
+
+    /** The threads every session's DTLS handshake runs on. */
+    public DtlsWorkers dtlsWorkers() {
+        return dtlsWorkers;
     }
 
     /** Buffers of {@link org.chorus.media.rtp.PacketBuffer#CAPACITY} bytes, with room for SRTP after any packet. */
@@ -136,6 +146,7 @@ public final class ClientMedia implements AutoCloseable {
             closePort(port);
         }
         loop.close();
+        dtlsWorkers.close();
     }
 
     @Override

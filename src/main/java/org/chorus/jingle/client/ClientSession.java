@@ -227,8 +227,9 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
             }
             state = SessionState.CONNECTING;
             dtlsRole = role;
-            transport = new SecureTransport(ice, client.media().certificate(), role, SrtpProfile.DEFAULT_PREFERENCE,
-                    fingerprint);
+            // DTLS gets the time ICE gets (the connect timeout), counted from the start of the handshake.
+            transport = new SecureTransport(ice, client.media().dtlsWorkers(), client.media().certificate(), role,
+                    SrtpProfile.DEFAULT_PREFERENCE, fingerprint, client.media().settings().connectTimeout());
             transport.setMediaListener(new SecureTransport.MediaListener() {
                 @Override
                 public void onRtp(byte[] buffer, int offset, int length) {
@@ -409,7 +410,10 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
         }
     }
 
-    /** On the DTLS thread, or the thread that closes the transport: never block here. */
+    /**
+     * On a DTLS worker, the DTLS deadline timer, the port's receive thread (the peer closed DTLS), or the
+     * thread that closes the transport: never block here (what follows goes to the client's worker).
+     */
     private void onSecureState(SecureTransport.State previous, SecureTransport.State current,
             SecureTransport.FailureReason reason) {
         if (current == SecureTransport.State.SECURE) {

@@ -72,8 +72,8 @@ import org.slf4j.LoggerFactory;
  *       before our session-accept is sent and thus before any media.</li>
  *   <li>Media callbacks ({@link Listener#onRtp}, {@link Listener#onRtcp}, {@link Listener#onFeedback},
  *       {@link Listener#onKeyframeRequest}, {@link Listener#onBandwidthEstimate}) run on the session's
- *       receive thread (or, for packets that beat the DTLS keys, the DTLS thread), one at a time per
- *       session. They must not block.</li>
+ *       receive thread (or, for packets that beat the DTLS keys, the DTLS worker that finished the
+ *       handshake), one at a time per session. They must not block.</li>
  *   <li>{@link Listener#onSecure} and the end callbacks run on the client's own worker thread (the
  *       end callbacks of sessions ended by {@link #close()} on the closing thread). Ending a session,
  *       which sends session-terminate and frees its port, happens there too, never on a media or

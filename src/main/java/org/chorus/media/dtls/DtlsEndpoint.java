@@ -1,48 +1,30 @@
 package org.chorus.media.dtls;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
-import java.util.Vector;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
-import org.bouncycastle.tls.CertificateRequest;
-import org.bouncycastle.tls.CipherSuite;
-import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
 import org.bouncycastle.tls.DTLSTransport;
-import org.bouncycastle.tls.DatagramTransport;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsContext;
 import org.bouncycastle.tls.TlsCredentialedSigner;
-import org.bouncycastle.tls.TlsCredentials;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
-import org.bouncycastle.tls.TlsSRTPUtils;
-import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.TlsTimeoutException;
-import org.bouncycastle.tls.TlsUtils;
-import org.bouncycastle.tls.UseSRTPData;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
@@ -72,15 +54,24 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <h2>Threads</h2>
- * {@link #onDatagram} is called by the demultiplexer on the path's receive thread; it only copies the
- * datagram into a bounded queue and never blocks. The handshake runs on a thread of its own, started
- * by {@link #start()}, which reads that queue; after the handshake the same thread keeps reading the
- * DTLS association so that retransmitted flights and alerts (close_notify) are handled. The listener
- * is called on that thread.
+ * No thread belongs to an endpoint. {@link #onDatagram} is called by the demultiplexer on the path's
+ * receive thread and never blocks. The handshake (BouncyCastle's is blocking) runs on one of the
+ * owner's {@link DtlsWorkers}: a client's as soon as {@link #start()} is called, a server's once its
+ * first datagram (the ClientHello) has arrived, so a server waiting for its peer holds no worker.
+ * The handshake deadline counts from {@code start()}, also while the handshake waits in the pool's
+ * queue; the pool's timer fails a handshake that has not begun by then. When the handshake is done the
+ * worker returns. Later DTLS datagrams (a retransmitted final flight, close_notify or another alert;
+ * application data is ignored) are read by the thread that delivers them, inside {@code onDatagram},
+ * without waiting, under a per-endpoint lock that is only tried, never waited for (a thread that
+ * finds it taken leaves its datagram to the holder).
+ *
+ * <p>So the listener is called on a DTLS worker ({@link Listener#onHandshakeComplete}, and a failed
+ * handshake), on the pool's deadline timer (a handshake that never began), or on the path's receive
+ * thread (the peer closed or failed the established association). It must not block.
  */
 public final class DtlsEndpoint {
 
-    /** What the owner of the endpoint hears; both callbacks come from the DTLS thread. */
+    /** What the owner of the endpoint hears; see the class comment for the threads. Must not block. */
     public interface Listener {
         /** The handshake succeeded; called once. */
         void onHandshakeComplete(SrtpKeys keys);
@@ -89,75 +80,94 @@ public final class DtlsEndpoint {
         void onFailure(FailureReason reason, String detail);
     }
 
+    /** The life of an endpoint, as the pool sees it. */
+    enum Phase {
+        /** Created; datagrams are queued. */
+        NEW,
+        /** Started as server, with no datagram yet: holds no worker. */
+        WAITING,
+        /** In the pool's queue. */
+        QUEUED,
+        /** The handshake runs on a worker. */
+        HANDSHAKING,
+        /** Keys delivered; later datagrams are read on the receive thread. */
+        ESTABLISHED,
+        /** Closed, failed or timed out. */
+        ENDED;
+
+        boolean canMoveTo(Phase next) {
+            return switch (this) {
+                case NEW -> next == WAITING || next == QUEUED || next == ENDED;
+                case WAITING -> next == QUEUED || next == ENDED;
+                case QUEUED -> next == HANDSHAKING || next == ENDED;
+                case HANDSHAKING -> next == ESTABLISHED || next == ENDED;
+                case ESTABLISHED -> next == ENDED;
+                case ENDED -> false;
+            };
+        }
+    }
+
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
 
-    /** DTLS datagrams waiting for the DTLS thread; more are dropped (DTLS retransmits). */
-    static final int QUEUE_CAPACITY = 256;
-    /** Largest DTLS datagram accepted. */
-    static final int RECEIVE_LIMIT = 4096;
-    /** Largest DTLS datagram sent: handshake flights are fragmented to fit a conservative path MTU. */
-    static final int SEND_LIMIT = 1200;
-    /** How long the reader waits for a record before looking at the closed flag again. */
-    private static final int READ_POLL_MILLIS = 1000;
-
-    private static final int[] SERVER_CIPHER_SUITES = {
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    };
-
-    /** As client we also accept a peer with an RSA certificate. */
-    private static final int[] CLIENT_CIPHER_SUITES = {
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    };
-
-    private static final byte[] CLOSE_SIGNAL = new byte[0];
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Logger LOG = LoggerFactory.getLogger(DtlsEndpoint.class);
 
-    private final DatagramPath path;
+    private final DtlsWorkers workers;
     private final DtlsCertificate certificate;
     private final DtlsRole role;
     private final List<SrtpProfile> preference;
     private final Duration handshakeTimeout;
     private final Listener listener;
     private final String name;
-    private final QueueTransport datagrams = new QueueTransport();
+    private final DtlsDatagrams datagrams;
+    private final DtlsWorkers.Job job = new DtlsWorkers.Job() {
+        @Override
+        public void run() {
+            handshake();
+        }
 
-    private final Object fingerprintLock = new Object();
-    private DtlsFingerprint remoteFingerprint; // guarded by fingerprintLock
-    private volatile boolean waitingForFingerprint;
+        @Override
+        public void reject() {
+            if (moveTo(Phase.ENDED)) {
+                report(FailureReason.PROTOCOL_ERROR, "the DTLS workers are closed");
+            }
+        }
+    };
 
-    private final AtomicBoolean started = new AtomicBoolean();
+    private final Object phaseLock = new Object();
+    private Phase phase = Phase.NEW; // guarded by phaseLock
+    /** Serializes reading the established association; only ever tried, never waited for. */
+    private final ReentrantLock readLock = new ReentrantLock();
+
+    private final RemoteFingerprint remoteFingerprint = new RemoteFingerprint();
+
     private final AtomicBoolean reported = new AtomicBoolean();
     private final AtomicBoolean dtlsClosed = new AtomicBoolean();
     private volatile boolean closed;
     private volatile long deadlineNanos;
+    private volatile DtlsWorkers.Deadline deadline;
     private volatile boolean handshakeComplete;
-    private volatile boolean timedOut;
     private volatile boolean closeNotifyReceived;
     private volatile FailureReason localFailure;
     private volatile DTLSTransport dtls;
     private volatile SrtpProfile selectedProfile;
-    private SrtpKeys keys; // written and read on the DTLS thread only
+    private SrtpKeys keys; // written and read by the handshake, on its worker
 
     /**
      * @param path             where DTLS datagrams are sent (incoming ones arrive through {@link #onDatagram})
+     * @param workers          the pool the handshake runs on
      * @param certificate      our certificate
      * @param role             client ('active') or server ('passive')
      * @param preference       the SRTP profiles we accept, most preferred first
-     * @param handshakeTimeout from {@link #start()} to the end of the handshake
+     * @param handshakeTimeout from {@link #start()} to the end of the handshake (the owner passes its
+     *                         connect timeout, or {@link #DEFAULT_HANDSHAKE_TIMEOUT})
      * @param listener         hears the outcome
      */
-    public DtlsEndpoint(DatagramPath path, DtlsCertificate certificate, DtlsRole role, List<SrtpProfile> preference,
-            Duration handshakeTimeout, Listener listener) {
-        this.path = Objects.requireNonNull(path, "path");
+    public DtlsEndpoint(DatagramPath path, DtlsWorkers workers, DtlsCertificate certificate, DtlsRole role,
+            List<SrtpProfile> preference, Duration handshakeTimeout, Listener listener) {
+        Objects.requireNonNull(path, "path");
+        this.workers = Objects.requireNonNull(workers, "workers");
         this.certificate = Objects.requireNonNull(certificate, "certificate");
         this.role = Objects.requireNonNull(role, "role");
         this.preference = SrtpProfile.checkPreference(preference);
@@ -166,7 +176,8 @@ public final class DtlsEndpoint {
             throw new IllegalArgumentException("the handshake timeout must be positive");
         }
         this.listener = Objects.requireNonNull(listener, "listener");
-        this.name = "dtls-" + role.name().toLowerCase(java.util.Locale.ROOT) + "-" + IDS.incrementAndGet();
+        this.name = "dtls-" + role.name().toLowerCase(Locale.ROOT) + "-" + IDS.incrementAndGet();
+        this.datagrams = new DtlsDatagrams(path, name);
     }
 
     public DtlsRole role() {
@@ -180,76 +191,111 @@ public final class DtlsEndpoint {
 
     /** Sets (or replaces) the fingerprint the peer's certificate must have; wakes a handshake waiting for it. */
     public void setRemoteFingerprint(DtlsFingerprint fingerprint) {
-        Objects.requireNonNull(fingerprint, "fingerprint");
-        synchronized (fingerprintLock) {
-            remoteFingerprint = fingerprint;
-            fingerprintLock.notifyAll();
-        }
+        remoteFingerprint.set(Objects.requireNonNull(fingerprint, "fingerprint"));
     }
 
     public DtlsFingerprint remoteFingerprint() {
-        synchronized (fingerprintLock) {
-            return remoteFingerprint;
-        }
+        return remoteFingerprint.get();
     }
 
     /** Whether the handshake has the peer's certificate and is waiting for its fingerprint to be signalled. */
     public boolean isWaitingForRemoteFingerprint() {
-        return waitingForFingerprint;
-    }
-
-    /** Starts the handshake on its own thread. The deadline counts from now. */
-    public void start() {
-        if (!started.compareAndSet(false, true)) {
-            throw new IllegalStateException("already started");
-        }
-        deadlineNanos = System.nanoTime() + handshakeTimeout.toNanos();
-        Thread thread = new Thread(this::run, name);
-        thread.setDaemon(true);
-        thread.start();
+        return remoteFingerprint.isWaiting();
     }
 
     /**
-     * Queues an incoming DTLS datagram (a copy) for the DTLS thread. Never blocks; drops the datagram if
-     * the queue is full or the endpoint closed. Datagrams that arrive before {@link #start()} wait.
+     * Starts the handshake: a client's goes to the pool at once, a server's when its first datagram
+     * has arrived (at once if one is already queued). The deadline counts from now. Does nothing after
+     * {@link #close()}.
+     *
+     * @throws IllegalStateException when already started
+     */
+    public void start() {
+        Phase next;
+        synchronized (phaseLock) {
+            if (phase == Phase.ENDED) {
+                return;
+            }
+            if (phase != Phase.NEW) {
+                throw new IllegalStateException("already started");
+            }
+            deadlineNanos = System.nanoTime() + handshakeTimeout.toNanos();
+            datagrams.deadline(deadlineNanos);
+            next = role == DtlsRole.CLIENT || datagrams.hasPending() ? Phase.QUEUED : Phase.WAITING;
+            phase = next;
+        }
+        deadline = workers.schedule(this::onDeadline, handshakeTimeout);
+        if (next == Phase.QUEUED) {
+            workers.submit(job, role == DtlsRole.CLIENT);
+        }
+    }
+
+    /**
+     * Takes an incoming DTLS datagram. Never blocks. Before and during the handshake a copy is queued
+     * for it (dropped if the queue is full); the first one wakes a waiting server. After the handshake
+     * the datagram is read here, on the caller's thread, unless another thread is reading this
+     * endpoint, which then reads it.
      */
     public void onDatagram(byte[] buffer, int offset, int length) {
         datagrams.offer(buffer, offset, length);
+        Phase now;
+        synchronized (phaseLock) {
+            now = phase;
+            if (now == Phase.WAITING && datagrams.hasPending()) {
+                phase = Phase.QUEUED;
+            }
+        }
+        if (now == Phase.WAITING) {
+            workers.submit(job, false);
+        } else if (now == Phase.ESTABLISHED) {
+            readQueued();
+        }
     }
 
     /** Datagrams dropped because the queue was full. */
     public long droppedDatagrams() {
-        return datagrams.dropped.get();
+        return datagrams.dropped();
     }
 
     /**
      * Ends the association: sends close_notify if the handshake has completed (best effort), aborts it
-     * otherwise, and stops the DTLS thread. No listener call follows. Idempotent.
+     * otherwise (a waiting worker wakes and returns). No listener call follows. Idempotent.
      */
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        synchronized (fingerprintLock) {
-            fingerprintLock.notifyAll();
-        }
+        moveTo(Phase.ENDED);
+        cancelDeadline();
+        remoteFingerprint.close();
         DTLSTransport transport = dtls;
         if (transport != null) {
-            closeDtls(transport);
+            readLock.lock(); // held only briefly, never across a wait
+            try {
+                closeDtls(transport);
+            } finally {
+                readLock.unlock();
+            }
         }
         datagrams.close();
     }
 
-    private void run() {
+    // --- the handshake, on a worker -------------------------------------------------------------------
+
+    private void handshake() {
+        if (!moveTo(Phase.HANDSHAKING)) {
+            return; // closed or timed out while queued
+        }
         long start = System.nanoTime();
         try {
             SrtpStartup.initialize(); // normally done at process start; never on the path's receive thread
             BcTlsCrypto crypto = new BcTlsCrypto(RANDOM);
             DTLSTransport transport = role == DtlsRole.SERVER
-                    ? new DTLSServerProtocol().accept(new Server(crypto), datagrams)
-                    : new DTLSClientProtocol().connect(new Client(crypto), datagrams);
+                    ? new DTLSServerProtocol().accept(new SrtpDtlsServer(crypto, this), datagrams)
+                    : new DTLSClientProtocol().connect(new SrtpDtlsClient(crypto, this), datagrams);
             handshakeComplete = true;
+            cancelDeadline();
             dtls = transport;
             if (closed) {
                 closeDtls(transport);
@@ -260,32 +306,93 @@ public final class DtlsEndpoint {
             SrtpKeys result = keys;
             keys = null;
             listener.onHandshakeComplete(result);
-            readUntilClosed(transport);
+            // From here the receive thread reads; datagrams that came meanwhile are read now.
+            datagrams.stopWaiting();
+            if (moveTo(Phase.ESTABLISHED)) {
+                readQueued();
+            }
         } catch (Exception e) {
-            if (!closed) {
+            datagrams.close();
+            if (!closed && moveTo(Phase.ENDED)) {
                 FailureReason reason = classify(e);
                 LOG.info("{}: DTLS {} after {} ms: {}", name, reason, (System.nanoTime() - start) / 1_000_000,
                         e.toString());
                 report(reason, e.toString());
             }
-        } finally {
-            datagrams.close();
         }
     }
 
-    /** After the handshake: keeps BouncyCastle reading, so that retransmissions and alerts are processed. */
-    private void readUntilClosed(DTLSTransport transport) throws IOException {
-        byte[] buffer = new byte[Math.max(1, transport.getReceiveLimit())];
-        while (!closed) {
-            transport.receive(buffer, 0, buffer.length, READ_POLL_MILLIS);
-            // Application data over DTLS (a data channel) is not supported and is ignored.
-            if (closeNotifyReceived) {
-                if (!closed) {
-                    LOG.info("{}: the peer closed the DTLS association", name);
-                    report(FailureReason.CLOSED_BY_PEER, "close_notify received");
-                }
+    private void onDeadline() {
+        Phase was;
+        synchronized (phaseLock) {
+            was = phase;
+            if (was != Phase.WAITING && was != Phase.QUEUED) {
+                return; // a running handshake times out by itself; a finished one has nothing to do
+            }
+            phase = Phase.ENDED;
+        }
+        datagrams.close();
+        LOG.info("{}: DTLS handshake not begun within {} ms ({})", name, handshakeTimeout.toMillis(),
+                was == Phase.WAITING ? "no datagram from the peer" : "still queued");
+        report(FailureReason.HANDSHAKE_TIMEOUT, "DTLS handshake timed out");
+    }
+
+    // --- after the handshake, on the receive thread ---------------------------------------------------
+
+    /** Reads what is queued without waiting; leaves it to another thread already reading. */
+    private void readQueued() {
+        boolean first = true;
+        while (first || datagrams.hasPending()) {
+            first = false; // the first pass also reads records left over from the handshake
+            if (!readLock.tryLock()) {
+                return; // the holder reads our datagram after its own
+            }
+            Exception failure;
+            try {
+                failure = readAvailable();
+            } finally {
+                readLock.unlock();
+            }
+            if (failure != null || closeNotifyReceived) {
+                ended(failure);
                 return;
             }
+        }
+    }
+
+    /** Feeds BouncyCastle until the queue is empty; returns what ended the association, if anything. */
+    private Exception readAvailable() {
+        DTLSTransport transport = dtls;
+        if (transport == null || closed) {
+            return null;
+        }
+        byte[] buffer = new byte[DtlsDatagrams.RECEIVE_LIMIT];
+        try {
+            while (!closeNotifyReceived) {
+                // 0 is "no time limit" to BouncyCastle; ours never waits and throws WouldBlock instead.
+                transport.receive(buffer, 0, buffer.length, 0);
+                // Application data over DTLS (a data channel) is not supported and is ignored.
+            }
+            return null;
+        } catch (DtlsDatagrams.WouldBlock e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return e;
+        }
+    }
+
+    private void ended(Exception failure) {
+        if (closed || !moveTo(Phase.ENDED)) {
+            return;
+        }
+        datagrams.close();
+        if (closeNotifyReceived) {
+            LOG.info("{}: the peer closed the DTLS association", name);
+            report(FailureReason.CLOSED_BY_PEER, "close_notify received");
+        } else {
+            FailureReason reason = classify(failure);
+            LOG.info("{}: the DTLS association ended: {} ({})", name, reason, failure.toString());
+            report(reason, failure.toString());
         }
     }
 
@@ -297,7 +404,7 @@ public final class DtlsEndpoint {
         if (local != null) {
             return local;
         }
-        if (timedOut || e instanceof TlsTimeoutException) {
+        if (datagrams.timedOut() || e instanceof TlsTimeoutException) {
             return FailureReason.HANDSHAKE_TIMEOUT;
         }
         if (handshakeComplete && e instanceof TlsFatalAlertReceived) {
@@ -307,8 +414,26 @@ public final class DtlsEndpoint {
     }
 
     private void report(FailureReason reason, String detail) {
+        cancelDeadline();
         if (reported.compareAndSet(false, true)) {
             listener.onFailure(reason, detail);
+        }
+    }
+
+    private boolean moveTo(Phase next) {
+        synchronized (phaseLock) {
+            if (!phase.canMoveTo(next)) {
+                return false;
+            }
+            phase = next;
+            return true;
+        }
+    }
+
+    private void cancelDeadline() {
+        DtlsWorkers.Deadline d = deadline;
+        if (d != null) {
+            d.cancel();
         }
     }
 
@@ -322,14 +447,22 @@ public final class DtlsEndpoint {
         }
     }
 
-    // --- authentication -------------------------------------------------------------------------------
+    // --- what the BouncyCastle peers ask of us (on the worker) ----------------------------------------
 
-    private void verifyPeer(Certificate chain) throws IOException {
+    List<SrtpProfile> preference() {
+        return preference;
+    }
+
+    void profileSelected(SrtpProfile profile) {
+        selectedProfile = profile;
+    }
+
+    void verifyPeer(Certificate chain) throws IOException {
         if (chain == null || chain.isEmpty()) {
             localFailure = FailureReason.FINGERPRINT_MISMATCH;
             throw new TlsFatalAlert(AlertDescription.bad_certificate, "the peer sent no certificate");
         }
-        DtlsFingerprint expected = awaitRemoteFingerprint();
+        DtlsFingerprint expected = remoteFingerprint.await(deadlineNanos);
         if (expected == null) {
             if (closed) {
                 throw new TlsFatalAlert(AlertDescription.internal_error, "closed");
@@ -346,39 +479,14 @@ public final class DtlsEndpoint {
         }
     }
 
-    private DtlsFingerprint awaitRemoteFingerprint() throws InterruptedIOException {
-        synchronized (fingerprintLock) {
-            if (remoteFingerprint != null || closed) {
-                return remoteFingerprint;
-            }
-            LOG.debug("{}: waiting for the peer's fingerprint", name);
-            waitingForFingerprint = true;
-            try {
-                while (remoteFingerprint == null && !closed) {
-                    long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-                    if (remaining <= 0) {
-                        break;
-                    }
-                    fingerprintLock.wait(remaining);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the peer's fingerprint");
-            } finally {
-                waitingForFingerprint = false;
-            }
-            return remoteFingerprint;
-        }
-    }
-
-    private TlsCredentialedSigner signer(TlsContext context, BcTlsCrypto crypto) throws IOException {
+    TlsCredentialedSigner signer(TlsContext context, BcTlsCrypto crypto) throws IOException {
         TlsCertificate own = crypto.createCertificate(certificate.encoded());
         return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto, certificate.privateKey(),
                 new Certificate(new TlsCertificate[] {own}),
                 new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
     }
 
-    private void exportKeys(TlsContext context, boolean localIsServer) throws IOException {
+    void exportKeys(TlsContext context, boolean localIsServer) throws IOException {
         SrtpProfile profile = selectedProfile;
         if (profile == null) {
             throw new TlsFatalAlert(AlertDescription.internal_error, "no SRTP profile was negotiated");
@@ -391,11 +499,11 @@ public final class DtlsEndpoint {
         }
     }
 
-    private int handshakeTimeoutMillis() {
+    int handshakeTimeoutMillis() {
         return (int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis());
     }
 
-    private void onAlertReceived(short level, short description) {
+    void onAlertReceived(short level, short description) {
         if (description == AlertDescription.close_notify) {
             closeNotifyReceived = true;
         }
@@ -403,272 +511,9 @@ public final class DtlsEndpoint {
                 AlertDescription.getText(description));
     }
 
-    private void onAlertRaised(short level, short description, String message, Throwable cause) {
+    void onAlertRaised(short level, short description, String message, Throwable cause) {
         if (description != AlertDescription.close_notify) {
             LOG.debug("{}: sending alert {}: {}", name, AlertDescription.getText(description), message, cause);
-        }
-    }
-
-    // --- BouncyCastle peers ---------------------------------------------------------------------------
-
-    private final class Server extends DefaultTlsServer {
-        private final BcTlsCrypto crypto;
-
-        Server(BcTlsCrypto crypto) {
-            super(crypto);
-            this.crypto = crypto;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return TlsUtils.getSupportedCipherSuites(getCrypto(), SERVER_CIPHER_SUITES);
-        }
-
-        @Override
-        protected TlsCredentialedSigner getECDSASignerCredentials() throws IOException {
-            return signer(context, crypto);
-        }
-
-        @Override
-        public CertificateRequest getCertificateRequest() {
-            // Without a certificate request there is no client certificate to check.
-            Vector<?> algorithms = TlsUtils.getDefaultSupportedSignatureAlgorithms(context);
-            return new CertificateRequest(new short[] {ClientCertificateType.ecdsa_sign, ClientCertificateType.rsa_sign},
-                    algorithms, null);
-        }
-
-        @Override
-        public void notifyClientCertificate(Certificate clientCertificate) throws IOException {
-            verifyPeer(clientCertificate);
-        }
-
-        @Override
-        @SuppressWarnings("rawtypes")
-        public void processClientExtensions(Hashtable clientExtensions) throws IOException {
-            super.processClientExtensions(clientExtensions);
-            UseSRTPData offer = clientExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(clientExtensions);
-            if (offer == null) {
-                throw new TlsFatalAlert(AlertDescription.handshake_failure, "the client did not offer use_srtp");
-            }
-            selectedProfile = SrtpProfile.choose(preference, offer.getProtectionProfiles())
-                    .orElseThrow(() -> new TlsFatalAlert(AlertDescription.handshake_failure,
-                            "no common SRTP protection profile: offered " + Arrays.toString(offer.getProtectionProfiles())));
-        }
-
-        @Override
-        @SuppressWarnings("rawtypes")
-        public Hashtable getServerExtensions() throws IOException {
-            Hashtable extensions = super.getServerExtensions();
-            TlsSRTPUtils.addUseSRTPExtension(extensions,
-                    new UseSRTPData(new int[] {selectedProfile.protectionProfileId()}, TlsUtils.EMPTY_BYTES));
-            return extensions;
-        }
-
-        @Override
-        public boolean requiresExtendedMasterSecret() {
-            return true;
-        }
-
-        @Override
-        public int getHandshakeTimeoutMillis() {
-            return handshakeTimeoutMillis();
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            exportKeys(context, true);
-        }
-
-        @Override
-        public void notifyAlertReceived(short alertLevel, short alertDescription) {
-            onAlertReceived(alertLevel, alertDescription);
-        }
-
-        @Override
-        public void notifyAlertRaised(short alertLevel, short alertDescription, String message, Throwable cause) {
-            onAlertRaised(alertLevel, alertDescription, message, cause);
-        }
-    }
-
-    private final class Client extends DefaultTlsClient {
-        private final BcTlsCrypto crypto;
-
-        Client(BcTlsCrypto crypto) {
-            super(crypto);
-            this.crypto = crypto;
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        protected int[] getSupportedCipherSuites() {
-            return TlsUtils.getSupportedCipherSuites(getCrypto(), CLIENT_CIPHER_SUITES);
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable extensions = super.getClientExtensions();
-            if (extensions == null) {
-                extensions = new Hashtable();
-            }
-            int[] offered = preference.stream().mapToInt(SrtpProfile::protectionProfileId).toArray();
-            TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(offered, TlsUtils.EMPTY_BYTES));
-            return extensions;
-        }
-
-        @Override
-        @SuppressWarnings("rawtypes")
-        public void processServerExtensions(Hashtable serverExtensions) throws IOException {
-            super.processServerExtensions(serverExtensions);
-            UseSRTPData answer = serverExtensions == null ? null : TlsSRTPUtils.getUseSRTPExtension(serverExtensions);
-            if (answer == null) {
-                throw new TlsFatalAlert(AlertDescription.handshake_failure, "the server did not agree to use_srtp");
-            }
-            int[] chosen = answer.getProtectionProfiles();
-            if (chosen == null || chosen.length != 1) {
-                throw new TlsFatalAlert(AlertDescription.illegal_parameter, "the server must choose one SRTP profile");
-            }
-            selectedProfile = SrtpProfile.forProtectionProfileId(chosen[0])
-                    .filter(preference::contains)
-                    .orElseThrow(() -> new TlsFatalAlert(AlertDescription.illegal_parameter,
-                            "the server chose an SRTP profile we did not offer: " + chosen[0]));
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return new TlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
-                    verifyPeer(serverCertificate.getCertificate());
-                }
-
-                @Override
-                public TlsCredentials getClientCredentials(CertificateRequest certificateRequest) throws IOException {
-                    return signer(context, crypto);
-                }
-            };
-        }
-
-        @Override
-        public boolean requiresExtendedMasterSecret() {
-            return true;
-        }
-
-        @Override
-        public int getHandshakeTimeoutMillis() {
-            return handshakeTimeoutMillis();
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            exportKeys(context, false);
-        }
-
-        @Override
-        public void notifyAlertReceived(short alertLevel, short alertDescription) {
-            onAlertReceived(alertLevel, alertDescription);
-        }
-
-        @Override
-        public void notifyAlertRaised(short alertLevel, short alertDescription, String message, Throwable cause) {
-            onAlertRaised(alertLevel, alertDescription, message, cause);
-        }
-    }
-
-    // --- the datagram transport under BouncyCastle ----------------------------------------------------
-
-    /**
-     * BouncyCastle's view of the path: receive polls the queue the demultiplexer fills (-1 on timeout),
-     * send goes to the path and treats "cannot send" as a lost datagram, which DTLS retransmits.
-     */
-    private final class QueueTransport implements DatagramTransport {
-        private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-        private final AtomicLong dropped = new AtomicLong();
-        private volatile boolean transportClosed;
-
-        void offer(byte[] buffer, int offset, int length) {
-            if (transportClosed || length <= 0 || length > RECEIVE_LIMIT) {
-                return;
-            }
-            if (!queue.offer(Arrays.copyOfRange(buffer, offset, offset + length))) {
-                dropped.incrementAndGet();
-            }
-        }
-
-        @Override
-        public int getReceiveLimit() {
-            return RECEIVE_LIMIT;
-        }
-
-        @Override
-        public int getSendLimit() {
-            return SEND_LIMIT;
-        }
-
-        @Override
-        public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
-            if (transportClosed) {
-                throw new IOException("DTLS transport closed");
-            }
-            long wait = waitMillis > 0 ? waitMillis : READ_POLL_MILLIS;
-            if (!handshakeComplete) {
-                long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
-                if (remaining <= 0) {
-                    timedOut = true;
-                    throw new TlsTimeoutException("DTLS handshake timed out");
-                }
-                wait = Math.min(wait, remaining);
-            }
-            byte[] datagram;
-            try {
-                datagram = queue.poll(wait, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
-            if (datagram == null) {
-                return -1;
-            }
-            if (datagram == CLOSE_SIGNAL) {
-                throw new IOException("DTLS transport closed");
-            }
-            if (datagram.length > len) {
-                return -1;
-            }
-            System.arraycopy(datagram, 0, buf, off, datagram.length);
-            return datagram.length;
-        }
-
-        @Override
-        public void send(byte[] buf, int off, int len) {
-            if (transportClosed) {
-                return;
-            }
-            try {
-                path.send(buf, off, len);
-            } catch (RuntimeException e) {
-                LOG.debug("{}: sending a DTLS datagram failed; treated as lost", name, e);
-            }
-        }
-
-        @Override
-        public void close() {
-            if (!transportClosed) {
-                transportClosed = true;
-                queue.clear();
-                queue.offer(CLOSE_SIGNAL);
-            }
         }
     }
 }

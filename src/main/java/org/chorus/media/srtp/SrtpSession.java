@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Receive side: one lock for the whole receive direction. Packets arrive on one thread (the
  *       path's receive thread), so the lock is uncontended; it exists so that the replay of packets
- *       that came before the keys (on the DTLS thread) can never interleave with it.</li>
+ *       that came before the keys (on the DTLS worker that finished the handshake) can never interleave with it.</li>
  *   <li>Send side: any number of threads. State is per SSRC (the rollover counter and the SRTCP index
  *       advance packet by packet), so each SSRC has its own send state with its own packet view, and
  *       protecting locks only that SSRC: forwarding threads that send different SSRCs never wait for

@@ -31,6 +31,7 @@ import org.chorus.media.SecureTransport;
 import org.chorus.media.dtls.DtlsCertificate;
 import org.chorus.media.dtls.DtlsFingerprint;
 import org.chorus.media.dtls.DtlsRole;
+import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.ice.IceSession;
 import org.chorus.media.ice.IceSettings;
 import org.chorus.media.ice.SharedUdpPort;
@@ -93,6 +94,7 @@ final class FakeConference implements AutoCloseable {
     private final XmppTestClient xmpp;
     private final SharedUdpPort port;
     private final DtlsCertificate certificate = DtlsCertificate.generate();
+    private final DtlsWorkers dtlsWorkers = new DtlsWorkers("fake-conference-dtls", 4);
     private final Negotiation negotiation = Negotiation.withDefaults();
     private final BufferPool pool = new BufferPool(64);
     private final String callId = UUID.randomUUID().toString();
@@ -164,6 +166,7 @@ final class FakeConference implements AutoCloseable {
         connection().unregisterIQRequestHandler(handler);
         legs.values().forEach(this::close);
         port.close();
+        dtlsWorkers.close();
     }
 
     // ---- Jingle -------------------------------------------------------------------------------------
@@ -257,7 +260,7 @@ final class FakeConference implements AutoCloseable {
 
     private void startMedia(Leg leg, IceTransport remote, DtlsSetup localSetup) {
         DtlsRole role = localSetup == DtlsSetup.ACTIVE ? DtlsRole.CLIENT : DtlsRole.SERVER;
-        SecureTransport secure = new SecureTransport(leg.ice, certificate, role, SrtpProfile.DEFAULT_PREFERENCE,
+        SecureTransport secure = new SecureTransport(leg.ice, dtlsWorkers, certificate, role, SrtpProfile.DEFAULT_PREFERENCE,
                 new DtlsFingerprint(remote.fingerprint().hash(), remote.fingerprint().value()));
         secure.setMediaListener(new SecureTransport.MediaListener() {
             @Override
