@@ -16,14 +16,23 @@ import org.chorus.media.rtp.RtpHeaderExtensions;
  * feedback for the publisher: PLI and FIR become one rate-limited keyframe request, NACKs are
  * answered from the retransmission cache or passed on.
  *
+ * <h2>Threads</h2>
+ * A subscription is pinned to one forwarding shard of {@link SenderWorkers} when it is made, and
+ * everything it sends to its receiver runs on that shard's thread: forwarded packets, forwarded
+ * sender reports, and the answers to the receiver's NACKs (which arrive on the receive thread and
+ * are handed to the shard as a copy). So its rewrite tables, its {@link RetransmissionBudget} and
+ * its leg's SRTP send contexts have one owner, and its packets leave in order. Keyframe requests
+ * go to the publisher straight from the receive thread.
+ *
  * <h2>NACKs</h2>
  * A receiver's NACKs are answered within its {@link RetransmissionBudget}: a sequence number at most
  * once per resend interval, and in all no more bytes than a share of what is forwarded to it plus a
  * small floor. A NACK that finds the budget spent is dropped from there on. A packet the gateway
  * never got (a gap among the cached ones) is asked of the publisher, through its merged
  * {@link UpstreamNacks}, and also paid from the budget; anything else (too old, not yet sent, not a
- * video SSRC of the publisher) is ignored. So the receive thread, which forwards everyone's media,
- * spends on one receiver's NACKs at most what the budget allows, plus reading the NACK itself.
+ * video SSRC of the publisher) is ignored. So the shard's thread, which forwards to other
+ * receivers too, spends on one receiver's NACKs at most what the budget allows, plus reading the
+ * NACK itself; the receive thread only copies the NACK.
  */
 public final class Subscription implements MediaLeg.PacketSink {
     /** The most sequence numbers read from one NACK packet; the rest of it is ignored. */
@@ -39,6 +48,9 @@ public final class Subscription implements MediaLeg.PacketSink {
     private final int[] nackScratch = new int[MAX_NACKED_PER_PACKET];
     private final RetransmissionBudget budget;
     private final int assumedPacketBytes;
+    private final SenderWorkers.Shard shard;
+    private final SenderWorkers.Task nackTask = this::answerNack;
+    private boolean closed; // guarded by this
 
     public Subscription(Publisher publisher, MediaLeg leg, ReceiverMapping mapping) {
         this.publisher = publisher;
@@ -62,6 +74,7 @@ public final class Subscription implements MediaLeg.PacketSink {
         this.ssrcRewrite = mapping.ssrcRewrite();
         this.ssrcFrom = ssrcRewrite.keySet().stream().mapToLong(Long::longValue).toArray();
         this.ssrcTo = Arrays.stream(ssrcFrom).map(s -> ssrcRewrite.get(s)).toArray();
+        this.shard = publisher.plane().forwarding().pin();
         leg.setSink(this);
     }
 
@@ -72,6 +85,13 @@ public final class Subscription implements MediaLeg.PacketSink {
     public MediaLeg leg() {
         return leg;
     }
+
+    /** The forwarding shard whose thread sends everything of this subscription. */
+    SenderWorkers.Shard shard() {
+        return shard;
+    }
+
+    // --- on the shard's thread ---
 
     /** Rewrites the packet for this receiver and sends it; takes ownership of the buffer. */
     void forward(PacketBuffer packet) {
@@ -146,7 +166,7 @@ public final class Subscription implements MediaLeg.PacketSink {
         return receiverSsrc;
     }
 
-    // --- feedback from the receiver, on the ICE receive thread ---
+    // --- feedback from the receiver, on the receive thread ---
 
     @Override
     public void rtp(byte[] buffer, int offset, int length) {
@@ -158,11 +178,20 @@ public final class Subscription implements MediaLeg.PacketSink {
         Rtcp.forEach(buffer, offset, length, (buf, off, len, type, count) -> {
             if (Rtcp.isPli(buf, off, len) || Rtcp.isFir(buf, off, len)) {
                 publisher.requestKeyframe();
-            } else if (Rtcp.isNack(buf, off, len)) {
-                answerNack(buf, off, len);
+            } else if (Rtcp.isNack(buf, off, len) && len <= PacketBuffer.MAX_PACKET_SIZE) {
+                shard.submit(nackTask, publisher.plane().pool().acquire().copyFrom(buf, off, len));
             }
             return true;
         });
+    }
+
+    /** Answers one NACK, on the shard's thread; takes ownership of the packet. */
+    private void answerNack(PacketBuffer nack) {
+        try {
+            answerNack(nack.array(), nack.offset(), nack.length());
+        } finally {
+            nack.release();
+        }
     }
 
     private void answerNack(byte[] buf, int off, int len) {
@@ -196,6 +225,13 @@ public final class Subscription implements MediaLeg.PacketSink {
     public void close() {
         publisher.remove(this);
         leg.close();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        publisher.plane().forwarding().unpin(shard);
     }
 
 }
