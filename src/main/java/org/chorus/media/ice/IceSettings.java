@@ -51,6 +51,9 @@ import org.slf4j.LoggerFactory;
  * @param sendSocketPoolSize how many sockets ice4j binds to the shared port for sending
  *     (ice4j.harvest.udp.socket-pool-size); 0 keeps ice4j's default, the number of processors
  * @param receiveBufferSize SO_RCVBUF of the shared port in bytes; 0 keeps the OS default
+ * @param sockets how many sockets the shared port binds to its address and port with
+ *     SO_REUSEPORT, each read by its own thread (the kernel spreads remote addresses over them);
+ *     0 means one per available processor. A client's port always binds one.
  */
 public record IceSettings(
         InetAddress bindAddress,
@@ -63,7 +66,8 @@ public record IceSettings(
         Duration consentDisconnectedAfter,
         Duration consentTimeout,
         int sendSocketPoolSize,
-        int receiveBufferSize) {
+        int receiveBufferSize,
+        int sockets) {
 
     private static final Logger LOG = LoggerFactory.getLogger(IceSettings.class);
 
@@ -117,6 +121,9 @@ public record IceSettings(
         }
         if (receiveBufferSize < 0) {
             throw new IllegalArgumentException("receiveBufferSize must be >= 0");
+        }
+        if (sockets < 0) {
+            throw new IllegalArgumentException("sockets must be >= 0");
         }
     }
 
@@ -333,6 +340,7 @@ public record IceSettings(
         private Duration consentTimeout = DEFAULT_CONSENT_TIMEOUT;
         private int sendSocketPoolSize;
         private int receiveBufferSize;
+        private int sockets;
 
         private Builder() {
         }
@@ -349,6 +357,7 @@ public record IceSettings(
             consentTimeout = s.consentTimeout;
             sendSocketPoolSize = s.sendSocketPoolSize;
             receiveBufferSize = s.receiveBufferSize;
+            sockets = s.sockets;
         }
 
         public Builder bindAddress(InetAddress address) {
@@ -417,12 +426,19 @@ public record IceSettings(
             return this;
         }
 
+        /** Sockets bound to the shared port with SO_REUSEPORT; 0 for one per processor. */
+        public Builder sockets(int count) {
+            this.sockets = count;
+            return this;
+        }
+
         public IceSettings build() {
             if (bindAddress == null) {
                 throw new IllegalStateException("bindAddress is required (see IceSettings.defaultRouteAddress())");
             }
             return new IceSettings(bindAddress, port, advertisedAddress, allowLoopback, useIpv6, consentInterval,
-                    connectTimeout, consentDisconnectedAfter, consentTimeout, sendSocketPoolSize, receiveBufferSize);
+                    connectTimeout, consentDisconnectedAfter, consentTimeout, sendSocketPoolSize, receiveBufferSize,
+                    sockets);
         }
 
         private static InetAddress requireLiteral(String ip, String what) {
