@@ -80,7 +80,7 @@ public final class MediaLeg {
     private volatile SecureTransport transport;
     private volatile PacketSink sink = NO_SINK;
     private volatile long lastMediaNanos = System.nanoTime();
-    private State state = State.NEW;
+    private volatile State state = State.NEW; // written under lock; read without, per forwarded packet
 
     private static final PacketSink NO_SINK = new PacketSink() {
         @Override
@@ -114,9 +114,7 @@ public final class MediaLeg {
     }
 
     public State state() {
-        synchronized (lock) {
-            return state;
-        }
+        return state;
     }
 
     /** The gateway's ICE credentials, candidates and DTLS fingerprint, for the offer or the answer. */
