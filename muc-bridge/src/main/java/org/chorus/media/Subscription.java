@@ -2,6 +2,7 @@ package org.chorus.media;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.chorus.jingle.ContentMapping;
 import org.chorus.jingle.ReceiverMapping;
 import org.chorus.media.rtp.PacketBuffer;
@@ -32,11 +33,15 @@ import org.chorus.media.rtp.RtpHeaderExtensions;
  * {@link UpstreamNacks}, and also paid from the budget; anything else (too old, not yet sent, not a
  * video SSRC of the publisher) is ignored. So the shard's thread, which forwards to other
  * receivers too, spends on one receiver's NACKs at most what the budget allows, plus reading the
- * NACK itself; the receive thread only copies the NACK.
+ * NACK itself; the receive thread only copies the NACK. At most {@value #MAX_QUEUED_NACKS} of a
+ * receiver's NACK packets wait for the shard at a time, and more are ignored, so that a flood of
+ * them cannot fill the shard's queue and make it drop the other receivers' media.
  */
 public final class Subscription implements MediaLeg.PacketSink {
     /** The most sequence numbers read from one NACK packet; the rest of it is ignored. */
     static final int MAX_NACKED_PER_PACKET = 512;
+    /** The most NACK packets of this receiver waiting for its shard; more are ignored. */
+    static final int MAX_QUEUED_NACKS = 8;
 
     private final Publisher publisher;
     private final MediaLeg leg;
@@ -50,6 +55,8 @@ public final class Subscription implements MediaLeg.PacketSink {
     private final int assumedPacketBytes;
     private final SenderWorkers.Shard shard;
     private final SenderWorkers.Task nackTask = this::answerNack;
+    /** Incremented by the receive thread, decremented by the shard's. */
+    private final AtomicInteger queuedNacks = new AtomicInteger();
     private boolean closed; // guarded by this
 
     public Subscription(Publisher publisher, MediaLeg leg, ReceiverMapping mapping) {
@@ -178,8 +185,12 @@ public final class Subscription implements MediaLeg.PacketSink {
         Rtcp.forEach(buffer, offset, length, (buf, off, len, type, count) -> {
             if (Rtcp.isPli(buf, off, len) || Rtcp.isFir(buf, off, len)) {
                 publisher.requestKeyframe();
-            } else if (Rtcp.isNack(buf, off, len) && len <= PacketBuffer.MAX_PACKET_SIZE) {
-                shard.submit(nackTask, publisher.plane().pool().acquire().copyFrom(buf, off, len));
+            } else if (Rtcp.isNack(buf, off, len) && len <= PacketBuffer.MAX_PACKET_SIZE
+                    && queuedNacks.get() < MAX_QUEUED_NACKS) {
+                queuedNacks.incrementAndGet();
+                if (!shard.submit(nackTask, publisher.plane().pool().acquire().copyFrom(buf, off, len))) {
+                    queuedNacks.decrementAndGet();
+                }
             }
             return true;
         });
@@ -191,6 +202,7 @@ public final class Subscription implements MediaLeg.PacketSink {
             answerNack(nack.array(), nack.offset(), nack.length());
         } finally {
             nack.release();
+            queuedNacks.decrementAndGet();
         }
     }
 
