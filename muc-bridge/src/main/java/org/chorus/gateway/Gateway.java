@@ -14,7 +14,9 @@ import org.chorus.component.ConnectionListener;
 import org.chorus.component.ConnectionState;
 import org.chorus.component.IqTracker;
 import org.chorus.conference.ActiveCalls;
+import org.chorus.conference.Call;
 import org.chorus.conference.CallAuthorizer;
+import org.chorus.conference.CallListener;
 import org.chorus.conference.CallManager;
 import org.chorus.conference.EndReason;
 import org.chorus.conference.ConferenceJids;
@@ -122,12 +124,20 @@ public final class Gateway implements ConnectionListener {
     /** Connects and binds the configured rooms. Throws when the first connect fails. */
     public void start() throws ConnectFailure, IOException {
         log.info("Starting {}", config);
-        media = MediaPlane.open(new MediaPlane.Settings(config.iceSettings(), config.rembBitrate(), config.mediaTimeout()));
+        media = MediaPlane.open(new MediaPlane.Settings(config.iceSettings(), config.rembBitrate(), config.mediaTimeout(),
+                config.forwardingThreads()));
         sessions = new ConferenceSessions(media, Negotiation.withDefaults(), callManager, tracker, signalling,
                 new ConferenceSessions.Limits(new CallLimits(config.maxParticipants(), config.limits().callsPerUser(),
                         config.limits().sessionsPerJid()), config.mediaTimeout(), config.rembBitrate()),
                 new CallAuthorizer());
         callManager.addListener(sessions);
+        MediaPlane plane = media;
+        callManager.addListener(new CallListener() {
+            @Override
+            public void callEnded(Call call, EndReason reason) {
+                plane.logCounters("the call in " + call.room().jid() + " ended");
+            }
+        });
         runOnSignalling(() -> {
             sessionsGate.open(sessions);
             rooms.bindConfigured(configuredRooms);

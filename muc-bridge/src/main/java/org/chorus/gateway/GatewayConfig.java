@@ -32,6 +32,9 @@ public record GatewayConfig(
         boolean allowLoopback,
         Duration consentInterval,
         long rembBitrate,
+        int mediaSockets,
+        int mediaReceiveBuffer,
+        int forwardingThreads,
         Path dataDir,
         Recording recording,
         Limits limits) {
@@ -111,6 +114,9 @@ public record GatewayConfig(
                 c.getBoolean("media.allow-loopback"),
                 c.getDuration("media.consent-interval"),
                 c.getLong("media.remb-bitrate"),
+                upTo(c, "media.sockets", MAX_THREADS),
+                receiveBuffer(c),
+                upTo(c, "media.forwarding-threads", MAX_THREADS),
                 Path.of(c.getString("data-dir")),
                 recording(c),
                 limits(c, mucService));
@@ -160,6 +166,28 @@ public record GatewayConfig(
                 List.copyOf(c.getStringList("recording.stream-hosts")));
     }
 
+    /** The most sockets, or forwarding threads, the configuration may ask for. */
+    static final int MAX_THREADS = 256;
+
+    /** A count from 0 (one per processor) to {@code max}. */
+    private static int upTo(Config c, String key, int max) {
+        int value = c.getInt(key);
+        if (value < 0 || value > max) {
+            throw new ConfigException.BadValue(c.origin(), "chorus." + key,
+                    "must be 0 (one per processor) to " + max + ": " + value);
+        }
+        return value;
+    }
+
+    private static int receiveBuffer(Config c) {
+        long bytes = c.getBytes("media.receive-buffer");
+        if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+            throw new ConfigException.BadValue(c.origin(), "chorus.media.receive-buffer",
+                    "must be 0 (the system's default) to 2 GiB: " + bytes);
+        }
+        return (int) bytes;
+    }
+
     private static int positive(Config c, String key) {
         int value = c.getInt(key);
         if (value < 1) {
@@ -173,7 +201,9 @@ public record GatewayConfig(
         var b = org.chorus.media.ice.IceSettings.builder()
                 .port(mediaPort)
                 .allowLoopback(allowLoopback)
-                .consentInterval(consentInterval);
+                .consentInterval(consentInterval)
+                .sockets(mediaSockets)
+                .receiveBufferSize(mediaReceiveBuffer);
         if (bindAddress.isEmpty()) {
             b.bindAddress(org.chorus.media.ice.IceSettings.defaultRouteAddress()
                     .orElseThrow(() -> new ConfigException.Generic(

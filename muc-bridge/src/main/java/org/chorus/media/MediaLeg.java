@@ -82,7 +82,7 @@ public final class MediaLeg {
     private final AtomicBoolean dtlsStarted = new AtomicBoolean();
     private volatile PacketSink sink = NO_SINK;
     private volatile long lastMediaNanos = System.nanoTime();
-    private State state = State.NEW;
+    private volatile State state = State.NEW; // written under lock; read without, per forwarded packet
 
     private static final PacketSink NO_SINK = new PacketSink() {
         @Override
@@ -116,9 +116,7 @@ public final class MediaLeg {
     }
 
     public State state() {
-        synchronized (lock) {
-            return state;
-        }
+        return state;
     }
 
     /** The gateway's ICE credentials, candidates and DTLS fingerprint, for the offer or the answer. */

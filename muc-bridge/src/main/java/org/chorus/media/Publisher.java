@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The media one participant sends: every RTP packet fans out to the {@link Subscription}s of the
  * other participants. The hot path makes one pooled copy of the decrypted packet (the received
- * buffer belongs to ICE), hands it to the last subscriber, and clones it only for the others; each
- * subscriber rewrites and encrypts its own copy in place. No lock is held while sending.
+ * buffer belongs to ICE) and hands it to the forwarding shards ({@link SenderWorkers}) that have
+ * receivers of it: the last shard takes that copy, the others a clone each. On its own thread each
+ * shard clones the packet for all but its last receiver, and each receiver rewrites and encrypts
+ * its own copy in place. No lock is held while sending, and the receive thread never encrypts.
  *
  * <p>Receivers' NACKs for packets the gateway never got are merged by {@link UpstreamNacks} and go to
  * the participant at most once per short interval; what waits is sent when a NACK or one of the
@@ -32,8 +34,10 @@ public final class Publisher implements MediaLeg.PacketSink {
     private final MediaPlane plane;
     private final MediaLeg leg;
     private final NegotiatedSession session;
-    /** Copy-on-write by hand: the hot path reads the array without a lock and without allocating. */
-    private volatile Subscription[] subscriptions = new Subscription[0];
+    /** Copy-on-write by hand, under this object's lock. */
+    private Subscription[] subscriptions = new Subscription[0];
+    /** The subscriptions by shard, rebuilt with them: the hot path reads it without a lock or allocating. */
+    private volatile Fanout[] fanouts = new Fanout[0];
     private final RetransmissionCache cache;
     private final KeyframeRequestLimiter keyframes = new KeyframeRequestLimiter();
     private final int[] videoSsrcs;
@@ -74,10 +78,16 @@ public final class Publisher implements MediaLeg.PacketSink {
         Subscription[] now = Arrays.copyOf(subscriptions, subscriptions.length + 1);
         now[now.length - 1] = subscription;
         subscriptions = now;
+        fanouts = Fanout.byShard(now);
     }
 
     public synchronized void remove(Subscription subscription) {
         subscriptions = Arrays.stream(subscriptions).filter(s -> s != subscription).toArray(Subscription[]::new);
+        fanouts = Fanout.byShard(subscriptions);
+    }
+
+    MediaPlane plane() {
+        return plane;
     }
 
     RetransmissionCache cache() {
@@ -88,7 +98,7 @@ public final class Publisher implements MediaLeg.PacketSink {
         return limits;
     }
 
-    // --- packets from the participant, on the ICE receive thread ---
+    // --- packets from the participant, on the receive thread ---
 
     @Override
     public void rtp(byte[] buffer, int offset, int length) {
@@ -99,13 +109,12 @@ public final class Publisher implements MediaLeg.PacketSink {
         if (isVideo(Rtp.ssrc(buffer, offset))) {
             cache.insert(packet); // only video is negotiated with NACK
         }
-        Subscription[] targets = subscriptions;
+        Fanout[] targets = fanouts;
         if (targets.length == 0) {
             packet.release();
         } else {
             for (int i = 0; i < targets.length; i++) {
-                PacketBuffer own = i == targets.length - 1 ? packet : packet.copy();
-                targets[i].forward(own);
+                targets[i].rtp(i == targets.length - 1 ? packet : packet.copy());
             }
         }
         if (upstream.hasPending()) {
@@ -116,15 +125,16 @@ public final class Publisher implements MediaLeg.PacketSink {
     @Override
     public void rtcp(byte[] buffer, int offset, int length) {
         // sender reports keep the receivers' lip sync and round-trip estimates right
-        if (!Rtcp.isValidCompound(buffer, offset, length) || subscriptions.length == 0
+        Fanout[] targets = fanouts;
+        if (!Rtcp.isValidCompound(buffer, offset, length) || targets.length == 0
                 || length > PacketBuffer.MAX_PACKET_SIZE) {
             return;
         }
         if (Rtcp.packetType(buffer, offset) != Rtcp.SR) {
             return;
         }
-        for (Subscription s : subscriptions) {
-            s.forwardRtcp(plane.pool().acquire().copyFrom(buffer, offset, length));
+        for (Fanout f : targets) {
+            f.rtcp(plane.pool().acquire().copyFrom(buffer, offset, length));
         }
     }
 
@@ -203,7 +213,10 @@ public final class Publisher implements MediaLeg.PacketSink {
     }
 
     public void close() {
-        subscriptions = new Subscription[0];
+        synchronized (this) {
+            subscriptions = new Subscription[0];
+            fanouts = new Fanout[0];
+        }
         cache.close();
     }
 

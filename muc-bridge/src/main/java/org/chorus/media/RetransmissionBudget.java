@@ -1,7 +1,5 @@
 package org.chorus.media;
 
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * What one receiver may still have retransmitted to it, and asked of the sender for it, in answer
  * to its NACKs ({@link RetransmissionLimits}):
@@ -17,11 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code burst + percent × forwarded + floor × t}, whatever it sends.
  *
  * <h2>Threads and allocation</h2>
- * {@link #forwarded} is called by the thread that forwards the publisher's packets and is an atomic
- * add. The other methods belong to the receiver's feedback, which its transport delivers one packet
- * at a time (under the transport's receive lock, so one after the other even across threads); they
- * take the time as an argument, so that tests can use their own clock. Nothing allocates after
- * construction.
+ * Every method runs on the receiver's forwarding shard ({@link SenderWorkers}), which both forwards
+ * the publisher's packets to the receiver and answers its NACKs; so there is no lock and no atomic.
+ * The methods take the time as an argument, so that tests can use their own clock. Nothing
+ * allocates after construction.
  */
 final class RetransmissionBudget {
     /** Sequence numbers remembered per receiver: a second of a fast stream, as the cache holds. */
@@ -31,7 +28,7 @@ final class RetransmissionBudget {
     private final int budgetPercent;
     private final long floorBytesPerSecond;
     private final long burstBytes;
-    private final AtomicLong forwardedBytes = new AtomicLong();
+    private long forwardedBytes;
     private final long[] keys = new long[REMEMBERED];
     private final long[] admittedAt = new long[REMEMBERED];
     private long creditedForwarded;
@@ -49,12 +46,12 @@ final class RetransmissionBudget {
 
     /** Counts bytes forwarded to the receiver (not retransmissions), which earn it budget. */
     void forwarded(int bytes) {
-        forwardedBytes.addAndGet(bytes);
+        forwardedBytes += bytes;
     }
 
     /** Adds what was earned since the last refill: call once per NACK, before {@link #canSpend}. */
     void refill(long nowNanos) {
-        long forwarded = forwardedBytes.get();
+        long forwarded = forwardedBytes;
         long earned = (forwarded - creditedForwarded) * budgetPercent / 100;
         creditedForwarded = forwarded;
         long elapsed = Math.max(0, Math.min(nowNanos - lastRefillNanos, 1_000_000_000L));

@@ -2,6 +2,7 @@ package org.chorus.media;
 
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.chorus.jingle.ContentMapping;
 import org.chorus.jingle.ReceiverMapping;
 import org.chorus.media.rtp.PacketBuffer;
@@ -16,18 +17,31 @@ import org.chorus.media.rtp.RtpHeaderExtensions;
  * feedback for the publisher: PLI and FIR become one rate-limited keyframe request, NACKs are
  * answered from the retransmission cache or passed on.
  *
+ * <h2>Threads</h2>
+ * A subscription is pinned to one forwarding shard of {@link SenderWorkers} when it is made, and
+ * everything it sends to its receiver runs on that shard's thread: forwarded packets, forwarded
+ * sender reports, and the answers to the receiver's NACKs (which arrive on the receive thread and
+ * are handed to the shard as a copy). So its rewrite tables, its {@link RetransmissionBudget} and
+ * its leg's SRTP send contexts have one owner, and its packets leave in order. Keyframe requests
+ * go to the publisher straight from the receive thread.
+ *
  * <h2>NACKs</h2>
  * A receiver's NACKs are answered within its {@link RetransmissionBudget}: a sequence number at most
  * once per resend interval, and in all no more bytes than a share of what is forwarded to it plus a
  * small floor. A NACK that finds the budget spent is dropped from there on. A packet the gateway
  * never got (a gap among the cached ones) is asked of the publisher, through its merged
  * {@link UpstreamNacks}, and also paid from the budget; anything else (too old, not yet sent, not a
- * video SSRC of the publisher) is ignored. So the receive thread, which forwards everyone's media,
- * spends on one receiver's NACKs at most what the budget allows, plus reading the NACK itself.
+ * video SSRC of the publisher) is ignored. So the shard's thread, which forwards to other
+ * receivers too, spends on one receiver's NACKs at most what the budget allows, plus reading the
+ * NACK itself; the receive thread only copies the NACK. At most {@value #MAX_QUEUED_NACKS} of a
+ * receiver's NACK packets wait for the shard at a time, and more are ignored, so that a flood of
+ * them cannot fill the shard's queue and make it drop the other receivers' media.
  */
 public final class Subscription implements MediaLeg.PacketSink {
     /** The most sequence numbers read from one NACK packet; the rest of it is ignored. */
     static final int MAX_NACKED_PER_PACKET = 512;
+    /** The most NACK packets of this receiver waiting for its shard; more are ignored. */
+    static final int MAX_QUEUED_NACKS = 8;
 
     private final Publisher publisher;
     private final MediaLeg leg;
@@ -39,6 +53,11 @@ public final class Subscription implements MediaLeg.PacketSink {
     private final int[] nackScratch = new int[MAX_NACKED_PER_PACKET];
     private final RetransmissionBudget budget;
     private final int assumedPacketBytes;
+    private final SenderWorkers.Shard shard;
+    private final SenderWorkers.Task nackTask = this::answerNack;
+    /** Incremented by the receive thread, decremented by the shard's. */
+    private final AtomicInteger queuedNacks = new AtomicInteger();
+    private boolean closed; // guarded by this
 
     public Subscription(Publisher publisher, MediaLeg leg, ReceiverMapping mapping) {
         this.publisher = publisher;
@@ -62,6 +81,7 @@ public final class Subscription implements MediaLeg.PacketSink {
         this.ssrcRewrite = mapping.ssrcRewrite();
         this.ssrcFrom = ssrcRewrite.keySet().stream().mapToLong(Long::longValue).toArray();
         this.ssrcTo = Arrays.stream(ssrcFrom).map(s -> ssrcRewrite.get(s)).toArray();
+        this.shard = publisher.plane().forwarding().pin();
         leg.setSink(this);
     }
 
@@ -72,6 +92,13 @@ public final class Subscription implements MediaLeg.PacketSink {
     public MediaLeg leg() {
         return leg;
     }
+
+    /** The forwarding shard whose thread sends everything of this subscription. */
+    SenderWorkers.Shard shard() {
+        return shard;
+    }
+
+    // --- on the shard's thread ---
 
     /** Rewrites the packet for this receiver and sends it; takes ownership of the buffer. */
     void forward(PacketBuffer packet) {
@@ -146,7 +173,7 @@ public final class Subscription implements MediaLeg.PacketSink {
         return receiverSsrc;
     }
 
-    // --- feedback from the receiver, on the ICE receive thread ---
+    // --- feedback from the receiver, on the receive thread ---
 
     @Override
     public void rtp(byte[] buffer, int offset, int length) {
@@ -158,11 +185,25 @@ public final class Subscription implements MediaLeg.PacketSink {
         Rtcp.forEach(buffer, offset, length, (buf, off, len, type, count) -> {
             if (Rtcp.isPli(buf, off, len) || Rtcp.isFir(buf, off, len)) {
                 publisher.requestKeyframe();
-            } else if (Rtcp.isNack(buf, off, len)) {
-                answerNack(buf, off, len);
+            } else if (Rtcp.isNack(buf, off, len) && len <= PacketBuffer.MAX_PACKET_SIZE
+                    && queuedNacks.get() < MAX_QUEUED_NACKS) {
+                queuedNacks.incrementAndGet();
+                if (!shard.submit(nackTask, publisher.plane().pool().acquire().copyFrom(buf, off, len))) {
+                    queuedNacks.decrementAndGet();
+                }
             }
             return true;
         });
+    }
+
+    /** Answers one NACK, on the shard's thread; takes ownership of the packet. */
+    private void answerNack(PacketBuffer nack) {
+        try {
+            answerNack(nack.array(), nack.offset(), nack.length());
+        } finally {
+            nack.release();
+            queuedNacks.decrementAndGet();
+        }
     }
 
     private void answerNack(byte[] buf, int off, int len) {
@@ -196,6 +237,13 @@ public final class Subscription implements MediaLeg.PacketSink {
     public void close() {
         publisher.remove(this);
         leg.close();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        publisher.plane().forwarding().unpin(shard);
     }
 
 }

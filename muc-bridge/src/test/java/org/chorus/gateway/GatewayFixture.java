@@ -37,6 +37,9 @@ final class GatewayFixture implements AutoCloseable {
         values.put("chorus.media.bind-address", "127.0.0.1");
         values.put("chorus.media.allow-loopback", true);
         values.put("chorus.media.consent-interval", "1s");
+        // the test clients in this JVM open their ports with IceSettings.loopback(), and ice4j takes
+        // the receive buffer size once per JVM: keep the system's default, as they do
+        values.put("chorus.media.receive-buffer", 0);
         values.put("chorus.data-dir", server.workDir().resolve("gateway").toString());
         values.putAll(overrides);
         Config c = ConfigFactory.empty();

@@ -99,6 +99,9 @@ public record IceSettings(
         if (receiveBufferSize < 0) {
             throw new IllegalArgumentException("receiveBufferSize must be >= 0");
         }
+        if (sockets < 0) {
+            throw new IllegalArgumentException("sockets must be >= 0");
+        }
     }
 
     /**
@@ -253,13 +256,14 @@ public record IceSettings(
             return this;
         }
 
-        public Builder sockets(int size) {
-            this.sockets = size;
+        public Builder receiveBufferSize(int bytes) {
+            this.receiveBufferSize = bytes;
             return this;
         }
 
-        public Builder receiveBufferSize(int bytes) {
-            this.receiveBufferSize = bytes;
+        /** Sockets bound to the shared port with SO_REUSEPORT; 0 for one per processor. */
+        public Builder sockets(int count) {
+            this.sockets = count;
             return this;
         }
 
