@@ -31,6 +31,8 @@ public record GatewayConfig(
         String advertisedAddress,
         boolean allowLoopback,
         Duration consentInterval,
+        Duration consentTimeout,
+        Duration mediaConnectTimeout,
         long rembBitrate,
         Path dataDir,
         Recording recording,
@@ -84,6 +86,13 @@ public record GatewayConfig(
                 c.getDuration("xmpp.reconnect.max-delay"),
                 c.getDouble("xmpp.reconnect.multiplier"),
                 c.getDouble("xmpp.reconnect.jitter"));
+        Duration consentInterval = positiveDuration(c, "media.consent-interval");
+        Duration consentTimeout = positiveDuration(c, "media.consent-timeout");
+        if (consentTimeout.toMillis() * 10 <= consentInterval.toMillis() * 12) {
+            // consent requests go out up to 1.2 times the interval apart: a shorter timeout fails healthy legs
+            throw new ConfigException.BadValue(c.origin(), "chorus.media.consent-timeout",
+                    "must exceed 1.2 times chorus.media.consent-interval");
+        }
         String nick = c.getString("muc.nick").trim();
         if (nick.isEmpty()) {
             throw new ConfigException.BadValue(c.origin(), "chorus.muc.nick", "must not be empty");
@@ -109,7 +118,9 @@ public record GatewayConfig(
                 c.getString("media.bind-address").trim(),
                 c.getString("media.advertised-address").trim(),
                 c.getBoolean("media.allow-loopback"),
-                c.getDuration("media.consent-interval"),
+                consentInterval,
+                consentTimeout,
+                positiveDuration(c, "media.connect-timeout"),
                 c.getLong("media.remb-bitrate"),
                 Path.of(c.getString("data-dir")),
                 recording(c),
@@ -160,6 +171,14 @@ public record GatewayConfig(
                 List.copyOf(c.getStringList("recording.stream-hosts")));
     }
 
+    private static Duration positiveDuration(Config c, String key) {
+        Duration value = c.getDuration(key);
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException.BadValue(c.origin(), "chorus." + key, "must be positive");
+        }
+        return value;
+    }
+
     private static int positive(Config c, String key) {
         int value = c.getInt(key);
         if (value < 1) {
@@ -168,12 +187,21 @@ public record GatewayConfig(
         return value;
     }
 
-    /** The ICE settings of the media port. */
+    /**
+     * The ICE settings of the media port. A leg is reported disconnected after the ICE layer's
+     * default (10 s) without a consent response, or after the consent timeout when that is shorter.
+     */
     public org.chorus.media.ice.IceSettings iceSettings() {
+        Duration disconnectedAfter = consentTimeout.compareTo(
+                org.chorus.media.ice.IceSettings.DEFAULT_CONSENT_DISCONNECTED_AFTER) < 0
+                ? consentTimeout : org.chorus.media.ice.IceSettings.DEFAULT_CONSENT_DISCONNECTED_AFTER;
         var b = org.chorus.media.ice.IceSettings.builder()
                 .port(mediaPort)
                 .allowLoopback(allowLoopback)
-                .consentInterval(consentInterval);
+                .consentInterval(consentInterval)
+                .consentDisconnectedAfter(disconnectedAfter)
+                .consentTimeout(consentTimeout)
+                .connectTimeout(mediaConnectTimeout);
         if (bindAddress.isEmpty()) {
             b.bindAddress(org.chorus.media.ice.IceSettings.defaultRouteAddress()
                     .orElseThrow(() -> new ConfigException.Generic(

@@ -232,7 +232,9 @@ public final class MediaLeg {
     // --- internals ---
 
     private SecureTransport newTransport(DtlsRole role) {
-        SecureTransport t = new SecureTransport(ice, plane.certificate(), role, SrtpProfile.DEFAULT_PREFERENCE, null);
+        // ICE and DTLS each get the connect timeout from the leg's start (chorus.media.connect-timeout)
+        SecureTransport t = new SecureTransport(ice, plane.certificate(), role, SrtpProfile.DEFAULT_PREFERENCE, null,
+                plane.port().settings().connectTimeout());
         t.setMediaListener(new SecureTransport.MediaListener() {
             @Override
             public void onRtp(byte[] buffer, int offset, int length) {
