@@ -19,7 +19,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * One leg of a call fails on the media path while the others carry on (PROTOCOL.md §5, §7): a
  * member's leg that stops answering ICE consent ends alone, with {@code <timeout/>}; a caller whose
- * leg never completes ICE gets {@code <failed-transport/>} after the connect timeout. In both cases
+ * leg never completes ICE, or completes ICE but never DTLS, gets {@code <failed-transport/>} after
+ * the connect timeout. In both cases
  * every other leg keeps delivering media, counted as what the receivers decrypted. The gateway's
  * consent and connect timeouts are set short so that the tests take seconds.
  */
@@ -78,9 +79,22 @@ class LegFaultsEndToEndTest {
     }
 
     @Test
-    void aLegThatNeverConnectsFailsTransportAfterTheTimeoutWhileTwentyOthersFlow() throws Exception {
+    void aLegThatNeverAnswersIceFailsTransportAfterTheTimeoutWhileTwentyOthersFlow() throws Exception {
+        aLegThatNeverConnects("noice", false);
+    }
+
+    @Test
+    void aLegThatNeverDoesDtlsFailsTransportAfterTheTimeoutWhileTwentyOthersFlow() throws Exception {
+        aLegThatNeverConnects("nodtls", true);
+    }
+
+    /**
+     * Five members stream to each other (20 legs) while a sixth calls and then never answers ICE
+     * checks, or answers them (ICE completes) but never does DTLS.
+     */
+    private void aLegThatNeverConnects(String roomName, boolean answerIce) throws Exception {
         gateway();
-        TestRoom room = calls.room("connect", "alice", "bob", "carol", "dave", "erin");
+        TestRoom room = calls.room(roomName, "alice", "bob", "carol", "dave", "erin");
         XmppTestClient silentClient = calls.client("silent");
         room.ownerView.grantMembership(silentClient.bareJid());
         silentClient.joinRoom(room.name, "silent");
@@ -94,16 +108,23 @@ class LegFaultsEndToEndTest {
         long duringStart = total(pairs);
         long t0 = System.nanoTime();
         String sid = silent.call(room.conference, calls.media());
+        if (answerIce) {
+            silent.answerChecksButNeverDtls(sid, Duration.ofSeconds(10));
+        }
         String reason = await("the gateway gives the silent caller's leg up").atMost(CONNECT_TIMEOUT.plusSeconds(30))
                 .until(() -> silent.terminateReason(sid).orElse(null), r -> r != null);
         double seconds = (System.nanoTime() - t0) / 1e9;
         double during = (total(pairs) - duringStart) / seconds;
         double after = rate(pairs, WINDOW);
-        System.out.printf("A leg that never connects: ended with <%s/> after %.1f s (connect timeout %d s); the 20"
+        System.out.printf("A leg that never %s: ended with <%s/> after %.1f s (connect timeout %d s; %s); the 20"
                         + " other legs delivered %.0f packets/s before, %.0f while it tried, %.0f after%n",
-                reason, seconds, CONNECT_TIMEOUT.toSeconds(), before, during, after);
+                answerIce ? "does DTLS" : "answers ICE", reason, seconds, CONNECT_TIMEOUT.toSeconds(),
+                silent.stunSummary(), before, during, after);
 
         assertThat(reason).as("the reason on the leg that never connected").isEqualTo("failed-transport");
+        if (answerIce) {
+            assertThat(silent.iceCompleted()).as("ICE worked both ways: %s", silent.stunSummary()).isTrue();
+        }
         assertThat(during).as("the 20 legs' packets a second while the silent leg tried (before: %.0f)", before)
                 .isGreaterThanOrEqualTo(before * 0.8);
         assertThat(after).as("the 20 legs' packets a second after it ended (before: %.0f)", before)
