@@ -231,12 +231,14 @@ client.on('jingle:terminated', (session, reason) => {
   const entry = state.incoming.get(session.sid);
   if (entry) {
     entry.ended = true;
+    entry.endedAt = Date.now();
     entry.reason = condition || null;
     const tile = document.getElementById(`tile-${session.sid}`);
     if (tile) tile.remove();
   }
   log('session ended', session.sid, condition, reason && reason.text ? reason.text : '');
   if (session === state.outgoing) {
+    state.outgoingEnd = { reason: condition || null, at: Date.now() };
     setPhase('call-ended');
   }
 });
@@ -292,6 +294,7 @@ window.chorus = {
         publisher: entry.publisher,
         displayText: entry.displayText,
         ended: entry.ended,
+        endedAt: entry.endedAt || null,
         reason: entry.reason,
         connectionState: pc ? pc.connectionState : null,
         inbound: await rtpStats(pc, 'inbound-rtp'),
@@ -308,10 +311,22 @@ window.chorus = {
             state: outgoing.state,
             connectionState: outgoing.pc.connectionState,
             outbound: await rtpStats(outgoing.pc, 'outbound-rtp'),
+            end: state.outgoingEnd || null,
           }
         : null,
       incoming,
     };
+  },
+  /**
+   * Closes the peer connection of the own call as a browser tab that goes away does: DTLS sends
+   * close_notify, and no Jingle is sent. Returns when it was closed (ms since the epoch).
+   */
+  closeOwnConnection() {
+    const pc = state.outgoing && state.outgoing.pc;
+    if (!pc) return null;
+    pc.close();
+    log('closed the peer connection of the own call, without Jingle');
+    return Date.now();
   },
   /** Hangs up (session-terminate of the own call ends every session), then logs out. */
   async hangUp() {

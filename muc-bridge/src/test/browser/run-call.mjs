@@ -8,10 +8,15 @@
 //   node run-call.mjs --ws ws://127.0.0.1:5280/xmpp-websocket --room trio@conference.localhost \
 //     --conference trio@av.localhost --participant alice,alice@localhost,secret \
 //     --participant bob,bob@localhost,secret [--timeout 60] [--min-frames 15] [--min-audio-packets 25]
-//     [--chromium /usr/bin/chromium] [--debug] [--record-seconds 0]
+//     [--chromium /usr/bin/chromium] [--debug] [--record-seconds 0] [--close-connection bob
+//     --close-wait 4]
 // With --record-seconds N the first participant (who must own the room) presses Record once every
 // page receives the others, keeps the call up N seconds after the room says "Recording started",
 // then stops the recording; the result's "recording" lists what the room said.
+// With --close-connection NICK that participant, once every page receives the others, closes the
+// peer connection of its own call without a word of Jingle (DTLS close_notify only), and the driver
+// waits up to --close-wait seconds for the conference to end that participant's sessions; the
+// result's "closing" says when each ended and why, in ms after the close.
 
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -54,6 +59,8 @@ function parseArgs(argv) {
       case '--chromium': args.chromium = value(); break;
       case '--debug': args.debug = true; break;
       case '--record-seconds': args.recordSeconds = Number(value()); break;
+      case '--close-connection': args.closeConnection = value(); break;
+      case '--close-wait': args.closeWait = Number(value()); break;
       default: throw new Error(`unknown argument ${flag}`);
     }
   }
@@ -100,7 +107,43 @@ async function serve(files) {
   return server;
 }
 
-/** Per participant: what it received from whom, and what went wrong. */
+/**
+ * One page closes its own call's peer connection; waits (at most closeWait seconds) until the
+ * conference has ended its own session and every other page's session carrying its stream, then
+ * says when each ended (ms after the close) and with which reason. Ends not seen are null.
+ */
+async function closeConnection(args, pages) {
+  const index = args.participants.findIndex((p) => p.nick === args.closeConnection);
+  if (index < 0) return { failure: `--close-connection ${args.closeConnection} is no participant` };
+  const closer = args.participants[index];
+  const closedAt = await pages[index].evaluate(() => window.chorus.closeOwnConnection());
+  if (!closedAt) return { failure: `${closer.nick} has no call to close` };
+  const waitMs = (args.closeWait || 4) * 1000;
+  let ends = [];
+  let own = null;
+  while (true) {
+    const reports = await Promise.all(pages.map((page) => page.evaluate(() => window.chorus.report())));
+    const end = reports[index].outgoing && reports[index].outgoing.end;
+    own = end ? { reason: end.reason, afterMs: end.at - closedAt } : null;
+    ends = reports
+      .map((r, i) => ({ r, i }))
+      .filter(({ i }) => i !== index)
+      .map(({ r, i }) => {
+        const session = r.incoming.find((s) => bare(s.publisher) === bare(closer.jid));
+        return {
+          nick: args.participants[i].nick,
+          sid: session ? session.sid : null,
+          reason: session && session.ended ? session.reason : null,
+          afterMs: session && session.ended && session.endedAt ? session.endedAt - closedAt : null,
+        };
+      });
+    const done = own !== null && ends.every((e) => e.afterMs !== null);
+    if (done || Date.now() - closedAt > waitMs) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { nick: closer.nick, waitMs, own, ends };
+}
+
 /** The owner's page records the call for a while: Record, wait, Stop, as a person would. */
 async function record(page, seconds) {
   const said = () => page.evaluate(() => window.chorus.roomMessages());
@@ -126,6 +169,7 @@ async function record(page, seconds) {
   return { messages: await said(), seconds };
 }
 
+/** Per participant: what it received from whom, and what went wrong. */
 function evaluate(args, reports) {
   const failures = [];
   const outboundSsrcs = new Map();
@@ -264,9 +308,15 @@ async function main() {
       recording = await record(pages[0], args.recordSeconds);
       if (recording.failure) evaluation.failures.push(recording.failure);
     }
+    let closing = null;
+    if (evaluation.failures.length === 0 && args.closeConnection) {
+      closing = await closeConnection(args, pages);
+      if (closing.failure) evaluation.failures.push(closing.failure);
+    }
     result = {
       ok: evaluation.failures.length === 0,
       recording,
+      closing,
       elapsedMs: Date.now() - started,
       minFrames: args.minFrames,
       minAudioPackets: args.minAudioPackets,

@@ -31,6 +31,8 @@ public record GatewayConfig(
         String advertisedAddress,
         boolean allowLoopback,
         Duration consentInterval,
+        Duration consentTimeout,
+        Duration mediaConnectTimeout,
         long rembBitrate,
         int mediaSockets,
         int mediaReceiveBuffer,
@@ -87,6 +89,13 @@ public record GatewayConfig(
                 c.getDuration("xmpp.reconnect.max-delay"),
                 c.getDouble("xmpp.reconnect.multiplier"),
                 c.getDouble("xmpp.reconnect.jitter"));
+        Duration consentInterval = positiveDuration(c, "media.consent-interval");
+        Duration consentTimeout = positiveDuration(c, "media.consent-timeout");
+        if (consentTimeout.toMillis() * 10 <= consentInterval.toMillis() * 12) {
+            // consent requests go out up to 1.2 times the interval apart: a shorter timeout fails healthy legs
+            throw new ConfigException.BadValue(c.origin(), "chorus.media.consent-timeout",
+                    "must exceed 1.2 times chorus.media.consent-interval");
+        }
         String nick = c.getString("muc.nick").trim();
         if (nick.isEmpty()) {
             throw new ConfigException.BadValue(c.origin(), "chorus.muc.nick", "must not be empty");
@@ -112,7 +121,9 @@ public record GatewayConfig(
                 c.getString("media.bind-address").trim(),
                 c.getString("media.advertised-address").trim(),
                 c.getBoolean("media.allow-loopback"),
-                c.getDuration("media.consent-interval"),
+                consentInterval,
+                consentTimeout,
+                positiveDuration(c, "media.connect-timeout"),
                 c.getLong("media.remb-bitrate"),
                 upTo(c, "media.sockets", MAX_THREADS),
                 receiveBuffer(c),
@@ -179,6 +190,14 @@ public record GatewayConfig(
         return value;
     }
 
+    private static Duration positiveDuration(Config c, String key) {
+        Duration value = c.getDuration(key);
+        if (value.isNegative() || value.isZero()) {
+            throw new ConfigException.BadValue(c.origin(), "chorus." + key, "must be positive");
+        }
+        return value;
+    }
+
     private static int receiveBuffer(Config c) {
         long bytes = c.getBytes("media.receive-buffer");
         if (bytes < 0 || bytes > Integer.MAX_VALUE) {
@@ -196,14 +215,23 @@ public record GatewayConfig(
         return value;
     }
 
-    /** The ICE settings of the media port. */
+    /**
+     * The ICE settings of the media port. A leg is reported disconnected after the ICE layer's
+     * default (10 s) without a consent response, or after the consent timeout when that is shorter.
+     */
     public org.chorus.media.ice.IceSettings iceSettings() {
+        Duration disconnectedAfter = consentTimeout.compareTo(
+                org.chorus.media.ice.IceSettings.DEFAULT_CONSENT_DISCONNECTED_AFTER) < 0
+                ? consentTimeout : org.chorus.media.ice.IceSettings.DEFAULT_CONSENT_DISCONNECTED_AFTER;
         var b = org.chorus.media.ice.IceSettings.builder()
                 .port(mediaPort)
                 .allowLoopback(allowLoopback)
                 .consentInterval(consentInterval)
                 .sockets(mediaSockets)
-                .receiveBufferSize(mediaReceiveBuffer);
+                .receiveBufferSize(mediaReceiveBuffer)
+                .consentDisconnectedAfter(disconnectedAfter)
+                .consentTimeout(consentTimeout)
+                .connectTimeout(mediaConnectTimeout);
         if (bindAddress.isEmpty()) {
             b.bindAddress(org.chorus.media.ice.IceSettings.defaultRouteAddress()
                     .orElseThrow(() -> new ConfigException.Generic(

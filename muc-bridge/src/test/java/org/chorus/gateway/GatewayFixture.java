@@ -23,6 +23,12 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     static GatewayConfig config(ProsodyServer server, List<String> rooms, Map<String, Object> overrides) {
+        Path file = configFile(server, rooms, overrides);
+        return GatewayConfig.from(ConfigLoader.forRoot("chorus").load(file, Map.of()));
+    }
+
+    /** The settings {@link #config} reads, written to a new file in the server's work directory. */
+    static Path configFile(ProsodyServer server, List<String> rooms, Map<String, Object> overrides) {
         Map<String, Object> values = new java.util.LinkedHashMap<>();
         values.put("chorus.xmpp.host", server.host());
         values.put("chorus.xmpp.port", server.componentPort());
@@ -49,7 +55,7 @@ final class GatewayFixture implements AutoCloseable {
         try {
             Path file = Files.createTempFile(server.workDir(), "gateway", ".conf");
             Files.writeString(file, c.root().render());
-            return GatewayConfig.from(ConfigLoader.forRoot("chorus").load(file, Map.of()));
+            return file;
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

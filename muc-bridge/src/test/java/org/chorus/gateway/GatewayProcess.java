@@ -22,8 +22,16 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path workDir, Map<String, String> env, String... args) throws IOException {
+        return start(workDir, List.of(), env, args);
+    }
+
+    /** As {@link #start(Path, Map, String...)}, with {@code jvmOptions} before the main class. */
+    static GatewayProcess start(Path workDir, List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 // the production logging config, not the tests'
                 "-Dlogback.configurationFile=logback.xml", GatewayMain.class.getName()));
         command.addAll(List.of(args));
@@ -50,6 +58,10 @@ final class GatewayProcess implements AutoCloseable {
     /** SIGTERM, as systemd stops it. */
     void terminate() {
         process.destroy();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

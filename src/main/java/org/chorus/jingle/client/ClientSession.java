@@ -68,6 +68,7 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
     private volatile String endReason;
     private volatile String endText;
     private volatile boolean endedByPeer;
+    private volatile boolean networkLost;
 
     ClientSession(ConferenceClient client, String sid, Jid peer, SharedUdpPort port, IceSession ice, SessionState initial) {
         this.client = Objects.requireNonNull(client, "client");
@@ -149,6 +150,18 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
     public void terminate(Reason reason, String text) {
         Objects.requireNonNull(reason, "reason");
         end(reason.toString(), text, false, true);
+    }
+
+    /**
+     * Closes this session's UDP port at once, as a client whose network went away would: no
+     * session-terminate, no DTLS close_notify, no answer to the peer's ICE checks any more. The
+     * session stays open, waiting for the peer to notice and end it; the peer's reason is then
+     * reported as usual. For testing how the other end copes.
+     */
+    public void loseNetwork() {
+        networkLost = true;
+        LOG.info("{}: network lost on purpose: the port closes without a word", this);
+        client.media().closePort(port);
     }
 
     /** Our DTLS role, once the session is accepted. */
@@ -402,6 +415,9 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
 
     /** On the shared ICE event thread: never block here. */
     private void onIceState(IceSession session, IceSession.State from, IceSession.State to) {
+        if (networkLost) {
+            return; // the peer ends the session; it is told nothing from here
+        }
         if (to == IceSession.State.CONNECTED && dtlsRole == DtlsRole.CLIENT) {
             startDtls();
         } else if (to == IceSession.State.FAILED && state != SessionState.ENDED) {
@@ -416,6 +432,9 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
      */
     private void onSecureState(SecureTransport.State previous, SecureTransport.State current,
             SecureTransport.FailureReason reason) {
+        if (networkLost) {
+            return;
+        }
         if (current == SecureTransport.State.SECURE) {
             boolean changed;
             synchronized (lock) {
