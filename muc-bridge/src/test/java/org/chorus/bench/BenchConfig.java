@@ -20,12 +20,14 @@ import java.util.Locale;
  * @param warmup traffic before the measurement starts
  * @param duration the measurement window
  * @param systems which systems to run, in order: {@code chorus}, {@code relay}
+ * @param idle how long the CPU of the established call is sampled, everyone connected and no media flowing
  * @param settle how long after everyone left the gateway's heap and threads are looked at again
  * @param profile record a JFR profile of the forwarding thread in the window (its figures are then not the ones to quote)
  * @param keepFiles keep the work directory (logs of Prosody, the gateway and the relay)
  */
 record BenchConfig(int senders, int receivers, int audioPps, int videoPps, int fps, int audioBytes, int videoBytes,
-        Duration warmup, Duration duration, List<String> systems, Duration settle, boolean profile, boolean keepFiles) {
+        Duration warmup, Duration duration, List<String> systems, Duration idle, Duration settle, boolean profile,
+        boolean keepFiles) {
 
     BenchConfig {
         if (senders < 1 || receivers < 0 || senders + receivers < 2) {
@@ -41,7 +43,7 @@ record BenchConfig(int senders, int receivers, int audioPps, int videoPps, int f
                 || videoBytes > 1400) {
             throw new IllegalArgumentException("packets of " + BenchPayload.MIN_PACKET + " to 1400 bytes");
         }
-        if (warmup.isNegative() || duration.isNegative() || duration.isZero()) {
+        if (warmup.isNegative() || duration.isNegative() || duration.isZero() || idle.isNegative() || idle.isZero()) {
             throw new IllegalArgumentException("the measurement needs a positive duration");
         }
         for (String s : systems) {
@@ -64,6 +66,7 @@ record BenchConfig(int senders, int receivers, int audioPps, int videoPps, int f
                 Duration.ofSeconds(integer("bench.duration", 20)),
                 Arrays.stream(string("bench.systems", "chorus,relay").split(","))
                         .map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList(),
+                Duration.ofSeconds(integer("bench.idle", 10)),
                 Duration.ofSeconds(integer("bench.settle", 5)),
                 Boolean.parseBoolean(string("bench.profile", "false")),
                 Boolean.parseBoolean(string("bench.keepFiles", "false")));
@@ -71,6 +74,15 @@ record BenchConfig(int senders, int receivers, int audioPps, int videoPps, int f
 
     int participants() {
         return senders + receivers;
+    }
+
+    /**
+     * The transport legs the gateway holds for this call (ICE + DTLS-SRTP sessions): every member's
+     * own sending session and one forwarding session per (publisher, receiver) pair, since every
+     * member, receivers included, is a publisher (see {@link ChorusParticipant}).
+     */
+    int legs() {
+        return participants() * participants();
     }
 
     /** Video packets in each frame. */
@@ -112,6 +124,7 @@ record BenchConfig(int senders, int receivers, int audioPps, int videoPps, int f
                 + ", per sender: audio " + audioPps + " pps x " + audioBytes + " B"
                 + ", video " + effectiveVideoPps() + " pps x " + videoBytes + " B (" + fps + " frames/s, "
                 + videoPacketsPerFrame() + " packets/frame)"
-                + ", warm-up " + warmup.toSeconds() + " s, measured " + duration.toSeconds() + " s";
+                + ", warm-up " + warmup.toSeconds() + " s, measured " + duration.toSeconds() + " s, idle sampled "
+                + idle.toSeconds() + " s";
     }
 }

@@ -67,8 +67,11 @@ final class ChorusScenario {
                 java.util.Map<String, Integer> threadsEmpty = ProcStats.threadGroups(gateway.pid());
                 log("gateway %s in the room; live heap %.1f MiB", gateway, heapEmpty.bytes() / 1048576.0);
 
+                int mediaPort = mediaPort(gateway.stdout());
+                // One socket per session port (ice4j's pool of one), as plain as the relay's members'
+                // sockets; ice4j would otherwise bind as many sockets to each port as there are cores.
                 ClientMedia media = ClientMedia.open(IceSettings.builder().bindAddress("127.0.0.1").port(0)
-                        .allowLoopback(true).build());
+                        .allowLoopback(true).sendSocketPoolSize(1).build());
                 try {
                     Jid conference = JidCreate.bareFrom(ROOM + "@" + prosody.componentDomain());
                     for (int i = 0; i < n; i++) {
@@ -81,19 +84,21 @@ final class ChorusScenario {
                     for (ChorusParticipant p : participants) {
                         p.join(conference);
                     }
-                    awaitForwarding(participants, n - 1, Duration.ofSeconds(30 + 2L * n));
+                    awaitForwarding(participants, n - 1, Duration.ofSeconds(60 + 4L * n));
+                    double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
                     log("%d members in the call, %d forwarding sessions secure, in %.1f s", n,
-                            participants.stream().mapToInt(ChorusParticipant::secureReceivingSessions).sum(),
-                            (System.nanoTime() - joinStart) / 1e9);
+                            participants.stream().mapToInt(ChorusParticipant::secureReceivingSessions).sum(), joinSeconds);
                     gateway.requireAlive();
+                    Thread.sleep(2000);
+                    Measurement.Idle idle = Measurement.idle(gateway.pid(), config.idle().toMillis());
+                    log("idle call: %.1f%% of a core", 100 * idle.cpuShare());
 
                     Traffic traffic = new Traffic(config, List.copyOf(participants.subList(0, config.senders())));
                     origin[0] = System.nanoTime() + config.warmup().toNanos(); // times relative to the window's start
                     long prosodyPid = prosody.pid().orElse(0L);
-                    Measurement.Window window = Measurement.run(config, traffic, gateway.pid(), prosodyPid,
+                    Measurement.Window window = Measurement.run(config, traffic, gateway.pid(), mediaPort, prosodyPid,
                             "AbstractUdpListener", workDir);
                     gateway.requireAlive();
-                    Measurement.Idle idle = Measurement.idle(gateway.pid(), 5000);
                     int silent = receipts.silentPairsDuringWarmup();
                     if (silent > 0) {
                         notes.add(silent + " (receiver, sender) pairs received nothing during the warm-up");
@@ -126,13 +131,15 @@ final class ChorusScenario {
                         notes.add("gateway threads " + config.settle().toSeconds()
                                 + " s after everyone left, beyond those before the call:" + extra);
                     }
+                    OwnDrops.Reading ownDrops = OwnDrops.read(gateway.pid()); // last: it starts JMX threads there
                     notes.add(String.format("the gateway held %d legs (ICE + DTLS-SRTP sessions): each member's own sending "
                             + "session and one forwarding session per (publisher, receiver) pair; %.1f KiB of live heap per leg",
-                            n * n, (heapFull.bytes() - heapEmpty.bytes()) / 1024.0 / (n * n)));
+                            config.legs(), (heapFull.bytes() - heapEmpty.bytes()) / 1024.0 / config.legs()));
                     notes.add("SRTP backend: gateway " + srtpBackend(gateway.stdout()) + ", load generator "
                             + SrtpStartup.initialize());
                     addCommonNotes(notes, receipts, window);
-                    return Result.of("Chorus", config, window, idle, receipts, heapEmpty, heapFull, heapAfter, notes);
+                    return Result.of("Chorus", config, window, idle, joinSeconds, receipts, heapEmpty, heapFull, heapAfter,
+                            ownDrops, notes);
                 } finally {
                     reports.shutdownNow();
                     for (ChorusParticipant p : participants) {
@@ -211,6 +218,15 @@ final class ChorusScenario {
             }
             Thread.sleep(200);
         }
+    }
+
+    /** The gateway's media port, from its log line "Shared media port open on /127.0.0.1:PORT". */
+    private static int mediaPort(String gatewayLog) {
+        Matcher m = Pattern.compile("Shared media port open on \\S*:(\\d+)").matcher(gatewayLog);
+        if (!m.find()) {
+            throw new IllegalStateException("no media port in the gateway's log: " + ChildJvm.tail(gatewayLog, 3000));
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     private static String srtpBackend(String gatewayLog) {

@@ -26,7 +26,8 @@ public final class LoadGenerator {
         quietLogging();
         Locale.setDefault(Locale.ROOT);
         BenchConfig config = BenchConfig.fromSystemProperties();
-        long limitSeconds = 300 + 2 * (config.warmup().toSeconds() + config.duration().toSeconds()) + 10L * config.participants();
+        long limitSeconds = 300 + 2 * (config.warmup().toSeconds() + config.duration().toSeconds() + config.idle().toSeconds())
+                + 15L * config.participants();
         startWatchdog(limitSeconds);
         Path workDir = Files.createTempDirectory("chorus-bench-");
         System.out.println("Chorus media-plane load generator");
@@ -37,6 +38,8 @@ public final class LoadGenerator {
         System.out.println("  expected forwarded packets a second: " + config.expectedForwardedPps()
                 + " (each sender's packets to the " + (config.participants() - 1) + " other participants)");
         System.out.println("  time limit: " + limitSeconds + " s");
+        String loadAtStart = loadAverage();
+        System.out.println("  load average at start: " + loadAtStart);
         List<Result> results = new ArrayList<>();
         int exit = 0;
         for (String system : config.systems()) {
@@ -49,6 +52,10 @@ public final class LoadGenerator {
             }
         }
         printTable(results);
+        String loadAtEnd = loadAverage();
+        System.out.println();
+        GoalsTable.lines(results, "(1, 5, 15 min) " + loadAtStart + " at start, " + loadAtEnd + " at the end")
+                .forEach(System.out::println);
         if (config.keepFiles() || exit != 0 || ChorusScenario.keepFiles[0]) {
             System.out.println("Logs kept in " + workDir);
         } else {
@@ -82,7 +89,7 @@ public final class LoadGenerator {
         for (Result r : results) {
             Measurement.Window w = r.window();
             System.out.printf("%s: %d sent, %d expected at receivers, %d received; %.1f us CPU per forwarded packet "
-                    + "(%.1f us above the idle call); %.0f%% of one core, %.1f%% when idle%n", r.system(), w.sentMeasured(),
+                    + "(%.1f us above the idle call); %.0f%% of one core, %.1f%% when idle before the media%n", r.system(), w.sentMeasured(),
                     r.expected(), r.received(), r.cpuMicrosPerPacket(), r.marginalCpuMicrosPerPacket(),
                     100 * w.targetCpuSeconds() / w.seconds(), 100 * r.idle().cpuShare());
             System.out.printf("  cores busy: system under test %.2f, load generator %.2f%s, other processes %.2f (of %d)%n",
@@ -90,8 +97,11 @@ public final class LoadGenerator {
                     w.xmppServerCpuSeconds() > 0 ? String.format(", Prosody %.2f", w.xmppServerCpuSeconds() / w.seconds()) : "",
                     w.otherProcessesCpuSeconds() / w.seconds(), Runtime.getRuntime().availableProcessors());
             System.out.printf("  GC in the window: %d pauses, %d ms; pacer's worst lag %.1f ms; datagrams dropped by the "
-                    + "kernel for full receive buffers: %d at the system under test, %d at the load generator%n",
-                    w.gcPauses(), w.gcPauseMillis(), w.maxLagNanos() / 1e6, w.targetUdpDrops(), w.loadGeneratorUdpDrops());
+                    + "kernel for full receive buffers: %d at the media port of the system under test (%d since it opened), "
+                    + "%d at the load generator%n", w.gcPauses(), w.gcPauseMillis(), w.maxLagNanos() / 1e6,
+                    w.targetUdpDrops(), w.targetUdpDropsSinceOpen(), w.loadGeneratorUdpDrops());
+            System.out.println("  its own drops: " + r.ownDrops() + "; members in the call in " + String.format("%.1f s",
+                    r.joinSeconds()));
             System.out.printf("  live heap: %.2f MiB empty, %.2f MiB with %d participants%s; threads %d, %d%s%n",
                     r.heapEmpty().bytes() / 1048576.0, r.heapFull().bytes() / 1048576.0, c.participants(),
                     r.heapAfter() == null ? "" : String.format(", %.2f MiB after they left", r.heapAfter().bytes() / 1048576.0),
@@ -113,7 +123,8 @@ public final class LoadGenerator {
             w.targetThreads().entrySet().stream().findFirst().ifPresent(busiest -> System.out.printf(
                     "  busiest thread (%s): %.1f us CPU per forwarded packet%n", busiest.getKey(),
                     busiest.getValue() * 1e6 / Math.max(1, r.received())));
-            System.out.println(threadLine("  idle call, CPU ms a second by thread:", scaled(r.idle().threads(), 1000), "%.1f"));
+            System.out.println(threadLine("  idle call before the media, CPU ms a second by thread:",
+                    scaled(r.idle().threads(), 1000), "%.1f"));
             if (!w.profile().isEmpty()) {
                 System.out.println("  profile of the forwarding thread (JFR was recording: these CPU figures include its cost):");
                 w.profile().forEach(line -> System.out.println("    " + line));
@@ -169,6 +180,16 @@ public final class LoadGenerator {
         }, "bench-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    /** The 1, 5 and 15 minute load averages of the machine, from /proc/loadavg. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {

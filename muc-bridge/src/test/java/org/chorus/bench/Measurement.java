@@ -13,8 +13,8 @@ final class Measurement {
     /** What was sampled over one window. */
     record Window(double seconds, double targetCpuSeconds, Map<String, Double> targetThreads, double loadGeneratorCpuSeconds,
             double xmppServerCpuSeconds, double otherProcessesCpuSeconds, long gcPauses, long gcPauseMillis,
-            long sentMeasured, long refused, long maxLagNanos, long targetUdpDrops, long loadGeneratorUdpDrops,
-            List<String> profile, long[] sentBySender) {}
+            long sentMeasured, long refused, long maxLagNanos, long targetUdpDrops, long targetUdpDropsSinceOpen,
+            long loadGeneratorUdpDrops, List<String> profile, long[] sentBySender) {}
 
     private Measurement() {}
 
@@ -37,10 +37,13 @@ final class Measurement {
     }
 
     /**
+     * @param targetPort the UDP port the system under test receives media on: its kernel drops are
+     *     read for that port ({@link ProcStats#udpDropsOnPort}), every socket bound to it included
      * @param forwardingThread part of the name of the system's forwarding thread, for the optional profile
      * @param workDir where a profile recording goes
      */
-    static Window run(BenchConfig config, Traffic traffic, long targetPid, long xmppServerPid, String forwardingThread,
+    static Window run(BenchConfig config, Traffic traffic, long targetPid, int targetPort, long xmppServerPid,
+            String forwardingThread,
             java.nio.file.Path workDir) throws InterruptedException {
         traffic.start();
         Thread.sleep(config.warmup().toMillis());
@@ -50,7 +53,7 @@ final class Measurement {
         long[] gc0 = ProcStats.gcPauses(targetPid);
         Map<Long, ProcStats.ThreadTicks> threads0 = ProcStats.threadTicks(targetPid);
         long xmpp0 = xmppServerPid > 0 ? ProcStats.processTicks(xmppServerPid) : 0;
-        long targetDrops0 = ProcStats.udpDrops(targetPid);
+        long targetDrops0 = ProcStats.udpDropsOnPort(targetPort);
         long selfDrops0 = ProcStats.udpDrops(ProcStats.self());
         long self0 = ProcStats.processTicks(ProcStats.self());
         Map<Long, Long> all0 = ProcStats.allProcessTicks();
@@ -71,7 +74,7 @@ final class Measurement {
         List<String> profile = config.profile()
                 ? Profile.summarize(Profile.stop(targetPid, workDir), forwardingThread, 25) : List.of();
         Thread.sleep(1000); // packets still on their way
-        long targetDrops1 = ProcStats.udpDrops(targetPid);
+        long targetDrops1 = ProcStats.udpDropsOnPort(targetPort);
         long selfDrops1 = ProcStats.udpDrops(ProcStats.self());
         traffic.stop();
         Thread.sleep(300);
@@ -80,6 +83,6 @@ final class Measurement {
                 (self1 - self0) / tick, (xmpp1 - xmpp0) / tick,
                 ProcStats.otherProcessTicks(all0, all1, java.util.Set.of(targetPid, ProcStats.self(), xmppServerPid)) / tick,
                 gc1[0] - gc0[0], gc1[1] - gc0[1], traffic.sentMeasuredTotal(), traffic.refused(), traffic.maxLagNanos(),
-                targetDrops1 - targetDrops0, selfDrops1 - selfDrops0, profile, traffic.sentMeasuredBySender());
+                targetDrops1 - targetDrops0, targetDrops1, selfDrops1 - selfDrops0, profile, traffic.sentMeasuredBySender());
     }
 }

@@ -204,6 +204,30 @@ final class ProcStats {
         return drops;
     }
 
+    /**
+     * Datagrams the kernel dropped for full receive buffers at every UDP socket bound to a local
+     * port, whichever process holds it (the last column of /proc/net/udp and udp6, the local port
+     * being the hex number after the colon of the second column). Counts since each socket was opened.
+     */
+    static long udpDropsOnPort(int port) {
+        String hexPort = String.format(":%04X", port);
+        long drops = 0;
+        for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
+            try {
+                List<String> lines = Files.readAllLines(Path.of(table));
+                for (int i = 1; i < lines.size(); i++) {
+                    String[] f = lines.get(i).trim().split("\\s+");
+                    if (f.length > 12 && f[1].endsWith(hexPort)) {
+                        drops += Long.parseLong(f[f.length - 1]);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // no such table
+            }
+        }
+        return drops;
+    }
+
     /** The pid of this JVM. */
     static long self() {
         return ProcessHandle.current().pid();

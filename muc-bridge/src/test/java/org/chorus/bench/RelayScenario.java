@@ -30,19 +30,24 @@ final class RelayScenario {
             ProcStats.Heap heapEmpty = ProcStats.liveHeap(relay.pid());
             List<UdpParticipant> participants = new ArrayList<>();
             try {
+                long joinStart = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     UdpParticipant p = new UdpParticipant(i, address, receipts);
                     participants.add(p);
                     p.join();
                 }
+                double joinSeconds = (System.nanoTime() - joinStart) / 1e9;
                 ChorusScenario.log("relay %s with %d members", relay, n);
+                Thread.sleep(2000);
+                Measurement.Idle idle = Measurement.idle(relay.pid(), config.idle().toMillis());
                 Traffic traffic = new Traffic(config, List.copyOf(participants.subList(0, config.senders())));
-                Measurement.Window window = Measurement.run(config, traffic, relay.pid(), 0, "relay", workDir);
+                Measurement.Window window = Measurement.run(config, traffic, relay.pid(), address.getPort(), 0, "relay",
+                        workDir);
                 relay.requireAlive();
-                Measurement.Idle idle = Measurement.idle(relay.pid(), 5000);
                 ProcStats.Heap heapFull = ProcStats.liveHeap(relay.pid());
                 ChorusScenario.addCommonNotes(notes, receipts, window);
-                return Result.of("UDP relay", config, window, idle, receipts, heapEmpty, heapFull, null, notes);
+                return Result.of("UDP relay", config, window, idle, joinSeconds, receipts, heapEmpty, heapFull, null,
+                        OwnDrops.Reading.NOT_EXPOSED, notes);
             } finally {
                 participants.forEach(UdpParticipant::close);
             }

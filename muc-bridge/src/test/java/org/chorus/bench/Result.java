@@ -5,20 +5,23 @@ import java.util.List;
 /**
  * One system's figures from one run.
  *
- * @param idle what the system used with every member connected and no media flowing
+ * @param idle what the system used with every member connected and no media flowing, before the media
+ * @param joinSeconds from the first member's join to every leg secure (Chorus), or to every member
+ *     registered (the relay)
+ * @param ownDrops the packets the system says it dropped itself, when it exposes them
  * @param heapAfter the live heap after every member left; null when not measured
  */
-record Result(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle, long received,
-        long expected, long p50Nanos, long p99Nanos, long maxNanos, ProcStats.Heap heapEmpty, ProcStats.Heap heapFull,
-        ProcStats.Heap heapAfter, List<String> notes) {
+record Result(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle, double joinSeconds,
+        long received, long expected, long p50Nanos, long p99Nanos, long maxNanos, ProcStats.Heap heapEmpty,
+        ProcStats.Heap heapFull, ProcStats.Heap heapAfter, OwnDrops.Reading ownDrops, List<String> notes) {
 
     static Result of(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle,
-            Receipts receipts, ProcStats.Heap heapEmpty, ProcStats.Heap heapFull, ProcStats.Heap heapAfter,
-            List<String> notes) {
+            double joinSeconds, Receipts receipts, ProcStats.Heap heapEmpty, ProcStats.Heap heapFull,
+            ProcStats.Heap heapAfter, OwnDrops.Reading ownDrops, List<String> notes) {
         long expected = window.sentMeasured() * (config.participants() - 1);
-        return new Result(system, config, window, idle, receipts.measured.sum(), expected,
+        return new Result(system, config, window, idle, joinSeconds, receipts.measured.sum(), expected,
                 receipts.latency.percentileNanos(0.50), receipts.latency.percentileNanos(0.99),
-                receipts.latency.maxNanos(), heapEmpty, heapFull, heapAfter, notes);
+                receipts.latency.maxNanos(), heapEmpty, heapFull, heapAfter, ownDrops, notes);
     }
 
     /** Packets delivered to the receivers a second, over the window. */
@@ -47,5 +50,15 @@ record Result(String system, BenchConfig config, Measurement.Window window, Meas
 
     double heapPerParticipantKib() {
         return (heapFull.bytes() - heapEmpty.bytes()) / 1024.0 / config.participants();
+    }
+
+    /** Live heap with everyone in the call minus before anyone joined, over the call's legs. */
+    double heapPerLegKib() {
+        return (heapFull.bytes() - heapEmpty.bytes()) / 1024.0 / config.legs();
+    }
+
+    /** CPU milliseconds a second per leg with everyone connected and no media. */
+    double idleMillisPerLegSecond() {
+        return idle.cpuShare() * 1000 / config.legs();
     }
 }
