@@ -68,10 +68,9 @@ final class ChorusScenario {
                 log("gateway %s in the room; live heap %.1f MiB", gateway, heapEmpty.bytes() / 1048576.0);
 
                 int mediaPort = mediaPort(gateway.stdout());
-                // One socket per session port (ice4j's pool of one), as plain as the relay's members'
-                // sockets; ice4j would otherwise bind as many sockets to each port as there are cores.
+                // One plain socket per session port, as the relay's members have.
                 ClientMedia media = ClientMedia.open(IceSettings.builder().bindAddress("127.0.0.1").port(0)
-                        .allowLoopback(true).sendSocketPoolSize(1).build());
+                        .allowLoopback(true).sockets(1).build());
                 try {
                     Jid conference = JidCreate.bareFrom(ROOM + "@" + prosody.componentDomain());
                     for (int i = 0; i < n; i++) {
@@ -97,7 +96,7 @@ final class ChorusScenario {
                     origin[0] = System.nanoTime() + config.warmup().toNanos(); // times relative to the window's start
                     long prosodyPid = prosody.pid().orElse(0L);
                     Measurement.Window window = Measurement.run(config, traffic, gateway.pid(), mediaPort, prosodyPid,
-                            "AbstractUdpListener", workDir);
+                            "chorus-ice-read", workDir);
                     gateway.requireAlive();
                     int silent = receipts.silentPairsDuringWarmup();
                     if (silent > 0) {
