@@ -322,6 +322,6 @@ final class JingleFixtures {
     static LocalTransport gatewayTransport() {
         return new LocalTransport("gW1x", "gatewayIcePasswordAbcdef12", "sha-256",
                 "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF",
-                java.util.List.of(Candidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1")));
+                java.util.List.of(JingleCandidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1")));
     }
 }

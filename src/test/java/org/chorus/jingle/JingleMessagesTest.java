@@ -75,7 +75,7 @@ class JingleMessagesTest {
 
     @Test
     void oneTrickledCandidatePerTransportInfo() throws Exception {
-        Candidate candidate = Candidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1");
+        JingleCandidate candidate = JingleCandidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1");
         IQ wire = JingleStanzas.toTinder(JingleMessages.transportInfo(conference, alice, "sid-9", "0", "gW1x", "pwd-pwd-pwd-pwd-pwd-pw", candidate));
         Element jingle = wire.getChildElement();
 

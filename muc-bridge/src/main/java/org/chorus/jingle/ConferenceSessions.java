@@ -96,7 +96,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return Stanzas.error(iq, Condition.conflict, "the sid " + sid + " is already used by a session with "
                     + room.conferenceJid());
         }
-        Optional<SendingSession> previous = table.sender(new ParticipantKey(room, member));
+        Optional<PublishingSession> previous = table.sender(new ParticipantKey(room, member));
         Optional<Call> call = calls.activeCall(room);
         String overLimit = limits.calls().refusal(new CallLimits.Request(call.map(c -> c.participants().size()).orElse(0),
                 call.flatMap(c -> c.participant(member)).isPresent(), previous.isPresent(), table.callsOf(member),
@@ -126,7 +126,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         previous.ifPresent(this::replace);
         leg.remote(negotiated.remoteTransport());
         Publisher publisher = new Publisher(plane, leg, negotiated);
-        SendingSession session = new SendingSession(key, room, leg, negotiated, publisher, occupant.nick());
+        PublishingSession session = new PublishingSession(key, room, leg, negotiated, publisher, occupant.nick());
         session.admitCandidates(offeredCandidates);
         table.add(session);
         // PROTOCOL.md §11: the IQ result and session-accept go out before the member is called back
@@ -138,8 +138,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * Accepts a member's session once its IQ result is out, if the member is still allowed in: the
      * room may have kicked it, or taken its membership, since the call was authorized.
      */
-    private void accept(SendingSession session) {
-        if (session.state() == SessionState.ENDED) {
+    private void accept(PublishingSession session) {
+        if (session.state() == GatewaySessionState.ENDED) {
             return;
         }
         Room room = session.room();
@@ -162,7 +162,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * that carried others' streams to it. The member stays in the call; once its new session is
      * secure, the streams are offered again in both directions.
      */
-    private void replace(SendingSession previous) {
+    private void replace(PublishingSession previous) {
         log.info("{}: {} called again; the new session replaces {}", previous.room().jid(), previous.peer(),
                 previous.sid());
         for (ForwardingSession f : table.carrying(previous)) {
@@ -184,7 +184,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return Optional.of(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
         }
         GatewaySession session = table.get(new SessionKey(iq.getFrom(), iq.getTo(), jingle.getSID())).orElse(null);
-        if (session == null || session.state() == SessionState.ENDED) {
+        if (session == null || session.state() == GatewaySessionState.ENDED) {
             return Optional.empty();
         }
         JingleAction action = jingle.getAction();
@@ -207,7 +207,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return CandidateLimit.refusal(iq);
         }
         for (TransportUpdate update : updates) {
-            for (Candidate c : update.transport().candidates()) {
+            for (JingleCandidate c : update.transport().candidates()) {
                 if (!session.leg().addRemoteCandidate(c)) {
                     log.debug("{}: ignored candidate {}:{} ({})", session.sid(), c.ip(), c.port(), c.protocol());
                 }
@@ -220,7 +220,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     }
 
     private IQ accepted(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
-        if (!(session instanceof ForwardingSession f) || f.state() != SessionState.OFFERED) {
+        if (!(session instanceof ForwardingSession f) || f.state() != GatewaySessionState.OFFERED) {
             IQ error = Stanzas.error(iq, Condition.unexpected_request, "out-of-order", "urn:xmpp:jingle:errors:1");
             return error;
         }
@@ -240,13 +240,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         Subscription subscription = new Subscription(f.source().publisher(), f.leg(), mapping);
         f.subscription(subscription);
         f.source().publisher().add(subscription);
-        f.moveTo(SessionState.ACCEPTED);
+        f.moveTo(GatewaySessionState.ACCEPTED);
         f.leg().start();
         return JingleStanzas.acknowledge(iq);
     }
 
     private IQ terminated(IQ iq, GatewaySession session) {
-        if (session instanceof SendingSession s) {
+        if (session instanceof PublishingSession s) {
             log.info("{}: {} hung up", s.room().jid(), s.peer());
             close(s);
             calls.leave(s.room(), s.peer(), Departure.HUNG_UP);
@@ -268,14 +268,14 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * call: a browser that still waits for that answer refuses a call-back with
      * {@code <conflict/><tie-break/>} (PROTOCOL.md §11).
      */
-    private void connect(SendingSession joining, Call call) {
-        List<SendingSession> others = new ArrayList<>();
-        for (SendingSession s : table.senders(joining.room())) {
-            if (s != joining && s.state() == SessionState.ACTIVE) {
+    private void connect(PublishingSession joining, Call call) {
+        List<PublishingSession> others = new ArrayList<>();
+        for (PublishingSession s : table.senders(joining.room())) {
+            if (s != joining && s.state() == GatewaySessionState.ACTIVE) {
                 others.add(s);
             }
         }
-        for (SendingSession other : others) {
+        for (PublishingSession other : others) {
             offer(other, joining.peer(), call);
             offer(joining, other.peer(), call);
         }
@@ -293,8 +293,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return;
         }
         log.info("{}: calling recorder {}", room.jid(), recorder);
-        for (SendingSession s : table.senders(room)) {
-            if (s.state() == SessionState.ACTIVE) {
+        for (PublishingSession s : table.senders(room)) {
+            if (s.state() == GatewaySessionState.ACTIVE) {
                 offer(s, recorder, call.get());
             }
         }
@@ -310,12 +310,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
     }
 
-    private void offer(SendingSession source, JID receiver, Call call) {
+    private void offer(PublishingSession source, JID receiver, Call call) {
         offer(source, receiver, call, 0);
     }
 
-    private void offer(SendingSession source, JID receiver, Call call, int attempt) {
-        if (receivers.hasDeclined(call, receiver, source.peer()) || source.state() == SessionState.ENDED
+    private void offer(PublishingSession source, JID receiver, Call call, int attempt) {
+        if (receivers.hasDeclined(call, receiver, source.peer()) || source.state() == GatewaySessionState.ENDED
                 || calls.activeCall(source.room()).orElse(null) != call || !receivers.receives(call, receiver)) {
             return;
         }
@@ -338,7 +338,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return;
         }
         send(JingleMessages.sessionInitiate(conference(room), smack(receiver), forwarding)).whenComplete((answer, failure) -> {
-            if (session.state() == SessionState.ENDED) {
+            if (session.state() == GatewaySessionState.ENDED) {
                 return;
             }
             if (failure != null || answer.getType() == IQ.Type.error) {
@@ -361,13 +361,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void secure(MediaLeg leg) {
         GatewaySession session = table.byLeg(leg).orElse(null);
-        if (session == null || !session.moveTo(SessionState.ACTIVE)) {
+        if (session == null || !session.moveTo(GatewaySessionState.ACTIVE)) {
             return;
         }
         if (session instanceof ForwardingSession f) {
             // a new receiver starts mid-GOP: ask the sender for a keyframe
             f.source().publisher().requestKeyframe();
-        } else if (session instanceof SendingSession s) {
+        } else if (session instanceof PublishingSession s) {
             calls.activeCall(s.room()).ifPresent(call -> connect(s, call));
         }
     }
@@ -375,14 +375,14 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void failed(MediaLeg leg, MediaLeg.Failure failure, String detail) {
         GatewaySession session = table.byLeg(leg).orElse(null);
-        if (session == null || session.state() == SessionState.ENDED) {
+        if (session == null || session.state() == GatewaySessionState.ENDED) {
             return;
         }
         if (failure == MediaLeg.Failure.CLOSED) {
             // a member that hangs up closes DTLS before its session-terminate has crossed the server;
             // give the terminate a moment to arrive, so the departure is what the member said it is
             signalling.schedule(() -> {
-                if (session.state() != SessionState.ENDED) {
+                if (session.state() != GatewaySessionState.ENDED) {
                     fail(session, failure, detail);
                 }
             }, PEER_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -394,7 +394,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private void fail(GatewaySession session, MediaLeg.Failure failure, String detail) {
         log.info("{}: session {} with {} failed: {}", session.room().jid(), session.sid(), session.peer(), detail);
         end(session, Reason.parseString(failure.jingleReason), null);
-        if (session instanceof SendingSession s) {
+        if (session instanceof PublishingSession s) {
             calls.leave(s.room(), s.peer(), failure == MediaLeg.Failure.CONSENT ? Departure.TIMED_OUT : Departure.GONE);
         }
     }
@@ -423,8 +423,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     /** Every second: bandwidth estimates to senders, and senders that went silent leave. */
     public void tick() {
         long now = System.nanoTime();
-        for (SendingSession s : table.senders()) {
-            if (s.state() != SessionState.ACTIVE) {
+        for (PublishingSession s : table.senders()) {
+            if (s.state() != GatewaySessionState.ACTIVE) {
                 continue;
             }
             try {
@@ -449,7 +449,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** Ends a session with session-terminate and the reason. */
     private void end(GatewaySession session, Reason reason, String text) {
-        if (session.state() == SessionState.ENDED) {
+        if (session.state() == GatewaySessionState.ENDED) {
             return;
         }
         send(JingleMessages.sessionTerminate(conference(session.room()), smack(session.peer()), session.sid(), reason, text));
@@ -461,11 +461,11 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * the sessions that carried its streams with it: they end with {@code <gone/>}.
      */
     private void close(GatewaySession session) {
-        if (!session.moveTo(SessionState.ENDED)) {
+        if (!session.moveTo(GatewaySessionState.ENDED)) {
             return;
         }
         table.remove(session);
-        if (session instanceof SendingSession s) {
+        if (session instanceof PublishingSession s) {
             s.publisher().close();
             for (ForwardingSession f : table.carrying(s)) {
                 end(f, Reason.GONE, null);
