@@ -18,10 +18,9 @@ import org.chorus.conference.CallManager;
 import org.chorus.conference.Departure;
 import org.chorus.conference.EndReason;
 import org.chorus.conference.Participant;
+import org.chorus.media.CallMedia;
 import org.chorus.media.MediaLeg;
 import org.chorus.media.MediaPlane;
-import org.chorus.media.Publisher;
-import org.chorus.media.Subscription;
 import org.chorus.media.dtls.DtlsRole;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
@@ -59,7 +58,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private final Limits limits;
     private final CallAuthorizer authorizer;
     private final SessionTable table = new SessionTable();
-    private final Receivers receivers = new Receivers();
+    private final DeclinedStreams declined = new DeclinedStreams();
+    private final CallMediaTable media;
 
     public ConferenceSessions(MediaPlane plane, Negotiation negotiation, CallManager calls, IqTracker tracker,
             ScheduledExecutorService signalling, Limits limits, CallAuthorizer authorizer) {
@@ -70,6 +70,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         this.tracker = tracker;
         this.signalling = signalling;
         this.limits = limits;
+        this.media = new CallMediaTable(plane);
         JingleStanzas.registerProviders();
     }
 
@@ -125,8 +126,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
         previous.ifPresent(this::replace);
         leg.remote(negotiated.remoteTransport());
-        Publisher publisher = new Publisher(plane, leg, negotiated);
-        PublishingSession session = new PublishingSession(key, room, leg, negotiated, publisher, occupant.nick());
+        media.of(room).addPublisher(member, leg, negotiated);
+        PublishingSession session = new PublishingSession(key, room, leg, negotiated, occupant.nick());
         session.admitCandidates(offeredCandidates);
         table.add(session);
         // PROTOCOL.md §11: the IQ result and session-accept go out before the member is called back
@@ -237,9 +238,11 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         ReceiverMapping mapping = ((NegotiationResult.Success<ReceiverMapping>) result).result();
         f.leg().useRole(roleFor(mapping.localSetup()));
         f.leg().remote(mapping.remoteTransport());
-        Subscription subscription = new Subscription(f.source().publisher(), f.leg(), mapping);
-        f.subscription(subscription);
-        f.source().publisher().add(subscription);
+        if (!media.of(f.room()).subscribe(f.peer(), f.source().peer(), f.leg(), mapping)) {
+            // the publisher is gone: its sessions to receivers end with it (see close())
+            signalling.execute(() -> end(f, Reason.GONE, null));
+            return JingleStanzas.acknowledge(iq);
+        }
         f.moveTo(GatewaySessionState.ACCEPTED);
         f.leg().start();
         return JingleStanzas.acknowledge(iq);
@@ -252,7 +255,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             calls.leave(s.room(), s.peer(), Departure.HUNG_UP);
         } else if (session instanceof ForwardingSession f) {
             log.info("{}: {} declined {}'s stream", f.room().jid(), f.peer(), f.source().nick());
-            calls.activeCall(f.room()).ifPresent(c -> receivers.declined(c, f.peer(), f.source().peer()));
+            calls.activeCall(f.room()).ifPresent(c -> declined.add(c, f.peer(), f.source().peer()));
             close(f);
         }
         return JingleStanzas.acknowledge(iq);
@@ -279,7 +282,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             offer(other, joining.peer(), call);
             offer(joining, other.peer(), call);
         }
-        for (JID recorder : receivers.recorders(joining.room())) {
+        for (JID recorder : media.find(joining.room()).map(CallMedia::recorders).orElse(List.of())) {
             offer(joining, recorder, call);
         }
     }
@@ -289,7 +292,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void addRecorder(Room room, JID recorder) {
         Optional<Call> call = calls.activeCall(room);
-        if (call.isEmpty() || !receivers.addRecorder(room, recorder)) {
+        if (call.isEmpty() || !media.of(room).addRecorder(recorder)) {
             return;
         }
         log.info("{}: calling recorder {}", room.jid(), recorder);
@@ -302,12 +305,15 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     @Override
     public void removeRecorder(Room room, JID recorder) {
-        if (!receivers.removeRecorder(room, recorder)) {
+        CallMedia callMedia = media.find(room).orElse(null);
+        if (callMedia == null || !callMedia.removeRecorder(recorder)) {
             return;
         }
         for (GatewaySession s : table.ofPeer(room, recorder)) {
             end(s, Reason.SUCCESS, "recording stopped");
         }
+        callMedia.removeParticipant(recorder);
+        media.release(room);
     }
 
     private void offer(PublishingSession source, JID receiver, Call call) {
@@ -315,8 +321,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     }
 
     private void offer(PublishingSession source, JID receiver, Call call, int attempt) {
-        if (receivers.hasDeclined(call, receiver, source.peer()) || source.state() == GatewaySessionState.ENDED
-                || calls.activeCall(source.room()).orElse(null) != call || !receivers.receives(call, receiver)) {
+        if (declined.has(call, receiver, source.peer()) || source.state() == GatewaySessionState.ENDED
+                || calls.activeCall(source.room()).orElse(null) != call || !receives(call, receiver)) {
             return;
         }
         Room room = source.room();
@@ -366,7 +372,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
         if (session instanceof ForwardingSession f) {
             // a new receiver starts mid-GOP: ask the sender for a keyframe
-            f.source().publisher().requestKeyframe();
+            media.find(f.room()).ifPresent(m -> m.requestKeyframe(f.source().peer()));
         } else if (session instanceof PublishingSession s) {
             calls.activeCall(s.room()).ifPresent(call -> connect(s, call));
         }
@@ -409,18 +415,28 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         for (GatewaySession s : table.ofPeer(call.room(), participant.jid())) {
             end(s, own, departure.text);
         }
+        media.find(call.room()).ifPresent(m -> m.removeParticipant(participant.jid()));
+        media.release(call.room());
     }
 
     @Override
     public void callEnded(Call call, EndReason reason) {
-        for (JID recorder : receivers.callEnded(call)) {
+        declined.forget(call);
+        CallMedia callMedia = media.find(call.room()).orElse(null);
+        if (callMedia == null) {
+            return;
+        }
+        for (JID recorder : callMedia.recorders()) {
+            callMedia.removeRecorder(recorder);
             for (GatewaySession s : table.ofPeer(call.room(), recorder)) {
                 end(s, Reason.SUCCESS, "the call ended");
             }
+            callMedia.removeParticipant(recorder);
         }
+        media.release(call.room());
     }
 
-    /** Every second: bandwidth estimates to senders, and senders that went silent leave. */
+    /** Every second: senders that went silent leave, and the others get bandwidth estimates. */
     public void tick() {
         long now = System.nanoTime();
         for (PublishingSession s : table.senders()) {
@@ -432,13 +448,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
                     log.info("{}: no media from {} for {} s", s.room().jid(), s.peer(), limits.mediaTimeout().toSeconds());
                     end(s, Reason.TIMEOUT, "no media");
                     calls.leave(s.room(), s.peer(), Departure.TIMED_OUT);
-                } else {
-                    s.publisher().sendBandwidthEstimate(limits.rembBitrate());
                 }
             } catch (RuntimeException e) {
                 log.error("{}: housekeeping of {}'s session failed", s.room().jid(), s.peer(), e);
             }
         }
+        media.tick(limits.rembBitrate());
     }
 
     public int sessionCount() {
@@ -465,15 +480,25 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return;
         }
         table.remove(session);
+        CallMedia callMedia = media.find(session.room()).orElse(null);
         if (session instanceof PublishingSession s) {
-            s.publisher().close();
+            if (callMedia != null) {
+                callMedia.removePublisher(s.peer(), s.leg());
+            }
             for (ForwardingSession f : table.carrying(s)) {
                 end(f, Reason.GONE, null);
             }
-        } else if (session instanceof ForwardingSession f && f.subscription() != null) {
-            f.subscription().close();
+        } else if (session instanceof ForwardingSession f && callMedia != null) {
+            callMedia.unsubscribe(f.peer(), f.source().peer(), f.leg());
         }
         session.leg().close();
+        media.release(session.room());
+    }
+
+    /** Whether {@code receiver} is one the call's streams go to: a participant, or the room's recorder. */
+    private boolean receives(Call call, JID receiver) {
+        return call.participant(receiver).isPresent()
+                || media.find(call.room()).map(m -> m.isRecorder(receiver)).orElse(false);
     }
 
     private CompletableFuture<IQ> send(JingleIQ jingle) {

@@ -1,14 +1,12 @@
 package org.chorus.jingle;
 
 import org.chorus.media.MediaLeg;
-import org.chorus.media.Subscription;
 import org.chorus.muc.Room;
 
 /** A session the conference opens to a member to carry one other participant's streams (PROTOCOL.md §6). */
 public final class ForwardingSession extends GatewaySession {
     private final PublishingSession source;
     private final ForwardingOffer offer;
-    private Subscription subscription;
 
     ForwardingSession(SessionKey key, Room room, MediaLeg leg, PublishingSession source, ForwardingOffer offer) {
         super(key, room, leg, GatewaySessionState.OFFERED);
@@ -23,13 +21,5 @@ public final class ForwardingSession extends GatewaySession {
 
     public ForwardingOffer offer() {
         return offer;
-    }
-
-    public Subscription subscription() {
-        return subscription;
-    }
-
-    void subscription(Subscription s) {
-        subscription = s;
     }
 }

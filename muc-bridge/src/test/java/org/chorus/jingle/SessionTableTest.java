@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.chorus.media.MediaLeg;
 import org.chorus.media.MediaPlane;
-import org.chorus.media.Publisher;
 import org.chorus.media.dtls.DtlsRole;
 import org.chorus.media.ice.IceSettings;
 import org.chorus.muc.Room;
@@ -136,8 +135,7 @@ class SessionTableTest {
 
     private PublishingSession sending(Room room, JID peer, String sid) throws IOException {
         MediaLeg leg = leg();
-        return new PublishingSession(new SessionKey(peer, room.conferenceJid(), sid), room, leg, negotiated,
-                new Publisher(plane, leg, negotiated), peer.getNode());
+        return new PublishingSession(new SessionKey(peer, room.conferenceJid(), sid), room, leg, negotiated, peer.getNode());
     }
 
     private ForwardingSession forwarding(Room room, JID receiver, String sid, PublishingSession source) throws IOException {
