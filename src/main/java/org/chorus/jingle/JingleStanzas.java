@@ -20,7 +20,6 @@ import org.jitsi.xmpp.extensions.jingle.JingleAction;
 import org.jitsi.xmpp.extensions.jingle.JingleIQ;
 import org.jitsi.xmpp.extensions.jingle.JingleIQProvider;
 import org.jitsi.xmpp.extensions.jingle.SessionInfoPacketExtension;
-import org.jitsi.xmpp.extensions.jingle.SessionInfoType;
 import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.provider.IqProvider;
 import org.jivesoftware.smack.provider.ProviderManager;
@@ -124,28 +123,7 @@ public final class JingleStanzas {
      * request is refused before it is copied and parsed.
      */
     public static JingleIQ toJingleIq(IQ iq, JingleLimits limits) throws MalformedJingleException {
-        Objects.requireNonNull(iq, "iq");
-        Element jingle = iq.getChildElement();
-        if (jingle == null || !JingleIQ.ELEMENT.equals(jingle.getName()) || !JingleIQ.NAMESPACE.equals(jingle.getNamespaceURI())) {
-            throw new MalformedJingleException("not a Jingle request: expected <jingle xmlns='" + JingleIQ.NAMESPACE + "'>");
-        }
-        JingleSize.check(iq.getElement(), limits);
-        String actionName = jingle.attributeValue(JingleIQ.ACTION_ATTR_NAME);
-        if (actionName == null) {
-            throw new MalformedJingleException("the jingle element has no action");
-        }
-        JingleAction action = JingleAction.parseString(actionName);
-        if (action == null || !STANDARD_ACTIONS.contains(action)) {
-            throw new MalformedJingleException("unknown Jingle action: " + shorten(actionName));
-        }
-        String sid = jingle.attributeValue(JingleIQ.SID_ATTR_NAME);
-        if (sid == null || sid.isBlank()) {
-            throw new MalformedJingleException("the jingle element has no sid");
-        }
-        JingleLimits.checkLength(sid, limits.maxSidLength(), "a sid", null);
-        if (action == JingleAction.SESSION_INFO) {
-            requireKnownSessionInfo(jingle);
-        }
+        JingleRequest.read(iq, limits);
         registerProviders();
         org.jivesoftware.smack.packet.IQ parsed;
         try {
@@ -246,24 +224,6 @@ public final class JingleStanzas {
                 stripWhitespaceText(child);
             } else if (node.getNodeType() == Node.TEXT_NODE && node.getText().isBlank()) {
                 element.remove(node);
-            }
-        }
-    }
-
-    /**
-     * jitsi-xmpp-extensions reads XEP-0167's session-info payloads as an enum and fails on any other
-     * name; XEP-0166 wants such a payload answered with {@code unsupported-info}, not a parse failure.
-     */
-    private static void requireKnownSessionInfo(Element jingle) throws MalformedJingleException {
-        for (Element child : jingle.elements()) {
-            if (RTP_INFO_NAMESPACE.equals(child.getNamespaceURI())) {
-                boolean known = false;
-                for (SessionInfoType type : SessionInfoType.values()) {
-                    known |= type.name().equals(child.getName());
-                }
-                if (!known) {
-                    throw MalformedJingleException.unsupportedInfo("unsupported session-info: " + shorten(child.getName()));
-                }
             }
         }
     }

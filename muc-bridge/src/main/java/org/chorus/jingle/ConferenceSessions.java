@@ -46,6 +46,7 @@ import org.xmpp.packet.PacketError.Condition;
 public final class ConferenceSessions implements CallListener, MediaLeg.Listener, RecordingManager.RecorderCalls {
     private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
     private static final Duration PEER_CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final JingleElementReader READER = JingleElementReader.DEFAULT;
 
     /** Limits of the session layer: what a call may take, silence before a sender leaves, the REMB cap. */
     public record Limits(CallLimits calls, Duration mediaTimeout, long rembBitrate) {}
@@ -78,11 +79,11 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** An authorized member's session-initiate: returns the IQ answer; session-accept follows. */
     public IQ initiate(IQ iq, Room room, Occupant occupant) {
-        JingleIQ jingle;
+        JingleRequest jingle;
         SessionDescription offer;
         try {
-            jingle = JingleStanzas.toJingleIq(iq);
-            offer = JingleConverter.readSession(jingle);
+            jingle = JingleRequest.read(iq);
+            offer = READER.readSession(jingle.jingle());
         } catch (MalformedJingleException e) {
             return Stanzas.error(iq, Condition.bad_request, e.getMessage());
         }
@@ -91,7 +92,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return CandidateLimit.refusal(iq);
         }
         JID member = iq.getFrom();
-        String sid = jingle.getSID();
+        String sid = jingle.sid();
         SessionKey key = new SessionKey(member, room.conferenceJid(), sid);
         if (table.get(key).isPresent()) {
             return Stanzas.error(iq, Condition.conflict, "the sid " + sid + " is already used by a session with "
@@ -178,17 +179,17 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** A Jingle IQ for one of the gateway's sessions; empty when there is no such session. */
     public Optional<IQ> onSessionIq(IQ iq) {
-        JingleIQ jingle;
+        JingleRequest jingle;
         try {
-            jingle = JingleStanzas.toJingleIq(iq);
+            jingle = JingleRequest.read(iq);
         } catch (MalformedJingleException e) {
             return Optional.of(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
         }
-        GatewaySession session = table.get(new SessionKey(iq.getFrom(), iq.getTo(), jingle.getSID())).orElse(null);
+        GatewaySession session = table.get(new SessionKey(iq.getFrom(), iq.getTo(), jingle.sid())).orElse(null);
         if (session == null || session.state() == GatewaySessionState.ENDED) {
             return Optional.empty();
         }
-        JingleAction action = jingle.getAction();
+        JingleAction action = jingle.action();
         try {
             return Optional.of(switch (action) {
                 case TRANSPORT_INFO -> transportInfo(iq, jingle, session);
@@ -202,8 +203,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
     }
 
-    private IQ transportInfo(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
-        List<TransportUpdate> updates = JingleConverter.readTransportInfo(jingle);
+    private IQ transportInfo(IQ iq, JingleRequest jingle, GatewaySession session) throws MalformedJingleException {
+        List<TransportUpdate> updates = READER.readTransportInfo(jingle.jingle());
         if (!session.admitCandidates(CandidateLimit.count(updates))) {
             return CandidateLimit.refusal(iq);
         }
@@ -220,12 +221,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         return JingleStanzas.acknowledge(iq);
     }
 
-    private IQ accepted(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
+    private IQ accepted(IQ iq, JingleRequest jingle, GatewaySession session) throws MalformedJingleException {
         if (!(session instanceof ForwardingSession f) || f.state() != GatewaySessionState.OFFERED) {
             IQ error = Stanzas.error(iq, Condition.unexpected_request, "out-of-order", "urn:xmpp:jingle:errors:1");
             return error;
         }
-        SessionDescription answer = JingleConverter.readSession(jingle);
+        SessionDescription answer = READER.readSession(jingle.jingle());
         if (!f.admitCandidates(CandidateLimit.count(answer))) {
             return CandidateLimit.refusal(iq);
         }
