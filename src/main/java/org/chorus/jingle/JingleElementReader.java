@@ -15,7 +15,7 @@ import org.dom4j.Element;
  * {@link JingleReader} reads from jitsi-xmpp-extensions' classes, element for element (an element
  * counts when its name and namespace are those that jitsi-xmpp-extensions registers for it), within
  * the same {@link JingleLimits} and with the same errors. The request itself (name, action, sid,
- * size) is {@link JingleRequest}'s to check first. Stateless: one reader serves any number of threads.
+ * size) is {@link InboundJingle}'s to check first. Stateless: one reader serves any number of threads.
  */
 public final class JingleElementReader {
     /** A reader with the default limits. */

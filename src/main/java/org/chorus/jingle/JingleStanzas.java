@@ -123,7 +123,7 @@ public final class JingleStanzas {
      * request is refused before it is copied and parsed.
      */
     public static JingleIQ toJingleIq(IQ iq, JingleLimits limits) throws MalformedJingleException {
-        JingleRequest.read(iq, limits);
+        InboundJingle.read(iq, limits);
         registerProviders();
         org.jivesoftware.smack.packet.IQ parsed;
         try {

@@ -25,7 +25,7 @@ import org.jxmpp.jid.impl.JidCreate;
 import org.xmpp.packet.IQ;
 
 /**
- * The gateway reads Jingle from dom4j straight into the model ({@link JingleRequest},
+ * The gateway reads Jingle from dom4j straight into the model ({@link InboundJingle},
  * {@link JingleElementReader}); the Smack path it replaced ({@link JingleStanzas#toJingleIq} and
  * {@link JingleReader}) still serves the clients. Both must give the same model, or refuse with the
  * same message, for every request: browser offers and trickle, the Java client's offer and answer,
@@ -111,10 +111,10 @@ class JingleElementReaderTest {
 
     @Test
     void theChromiumOfferIsReadWhole() throws Exception {
-        SessionDescription offer = JingleElementReader.DEFAULT.readSession(JingleRequest.read(tinder(CHROMIUM_OFFER)).jingle());
+        SessionDescription offer = JingleElementReader.DEFAULT.readSession(InboundJingle.read(tinder(CHROMIUM_OFFER)).jingle());
         assertThat(offer.contents()).hasSize(2);
         assertThat(offer.transport().fingerprint()).isNotNull();
-        assertThatThrownBy(() -> JingleRequest.read(tinder(MINIMAL_OFFER.replace("sid='min-1'", ""))))
+        assertThatThrownBy(() -> InboundJingle.read(tinder(MINIMAL_OFFER.replace("sid='min-1'", ""))))
                 .isInstanceOf(MalformedJingleException.class).hasMessage("the jingle element has no sid");
     }
 
@@ -130,7 +130,7 @@ class JingleElementReaderTest {
 
     private static Outcome elementPath(String xml) {
         try {
-            JingleRequest request = JingleRequest.read(tinder(xml));
+            InboundJingle request = InboundJingle.read(tinder(xml));
             return new Outcome(isTransportInfo(xml)
                     ? JingleElementReader.DEFAULT.readTransportInfo(request.jingle())
                     : JingleElementReader.DEFAULT.readSession(request.jingle()), null, false);

@@ -79,10 +79,10 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** An authorized member's session-initiate: returns the IQ answer; session-accept follows. */
     public IQ initiate(IQ iq, Room room, Occupant occupant) {
-        JingleRequest jingle;
+        InboundJingle jingle;
         SessionDescription offer;
         try {
-            jingle = JingleRequest.read(iq);
+            jingle = InboundJingle.read(iq);
             offer = READER.readSession(jingle.jingle());
         } catch (MalformedJingleException e) {
             return Stanzas.error(iq, Condition.bad_request, e.getMessage());
@@ -179,9 +179,9 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** A Jingle IQ for one of the gateway's sessions; empty when there is no such session. */
     public Optional<IQ> onSessionIq(IQ iq) {
-        JingleRequest jingle;
+        InboundJingle jingle;
         try {
-            jingle = JingleRequest.read(iq);
+            jingle = InboundJingle.read(iq);
         } catch (MalformedJingleException e) {
             return Optional.of(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
         }
@@ -203,7 +203,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
     }
 
-    private IQ transportInfo(IQ iq, JingleRequest jingle, GatewaySession session) throws MalformedJingleException {
+    private IQ transportInfo(IQ iq, InboundJingle jingle, GatewaySession session) throws MalformedJingleException {
         List<TransportUpdate> updates = READER.readTransportInfo(jingle.jingle());
         if (!session.admitCandidates(CandidateLimit.count(updates))) {
             return CandidateLimit.refusal(iq);
@@ -221,7 +221,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         return JingleStanzas.acknowledge(iq);
     }
 
-    private IQ accepted(IQ iq, JingleRequest jingle, GatewaySession session) throws MalformedJingleException {
+    private IQ accepted(IQ iq, InboundJingle jingle, GatewaySession session) throws MalformedJingleException {
         if (!(session instanceof ForwardingSession f) || f.state() != GatewaySessionState.OFFERED) {
             IQ error = Stanzas.error(iq, Condition.unexpected_request, "out-of-order", "urn:xmpp:jingle:errors:1");
             return error;

@@ -19,17 +19,17 @@ import org.xmpp.packet.IQ;
  * @param sid    the session id, within {@link JingleLimits#maxSidLength()}
  * @param jingle the {@code <jingle>} element, as it arrived
  */
-public record JingleRequest(JingleAction action, String sid, Element jingle) {
+public record InboundJingle(JingleAction action, String sid, Element jingle) {
     private static final int MAX_ERROR_TEXT = 200;
 
-    public JingleRequest {
+    public InboundJingle {
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(sid, "sid");
         Objects.requireNonNull(jingle, "jingle");
     }
 
     /** {@link #read(IQ, JingleLimits)} within {@link JingleLimits#DEFAULTS}. */
-    public static JingleRequest read(IQ iq) throws MalformedJingleException {
+    public static InboundJingle read(IQ iq) throws MalformedJingleException {
         return read(iq, JingleLimits.DEFAULTS);
     }
 
@@ -42,7 +42,7 @@ public record JingleRequest(JingleAction action, String sid, Element jingle) {
      *         ({@link MalformedJingleException#unsupportedInfo}); the message says which, for the
      *         {@code bad-request} reply
      */
-    public static JingleRequest read(IQ iq, JingleLimits limits) throws MalformedJingleException {
+    public static InboundJingle read(IQ iq, JingleLimits limits) throws MalformedJingleException {
         Objects.requireNonNull(iq, "iq");
         Element jingle = iq.getChildElement();
         if (jingle == null || !JingleIQ.ELEMENT.equals(jingle.getName()) || !JingleIQ.NAMESPACE.equals(jingle.getNamespaceURI())) {
@@ -67,7 +67,7 @@ public record JingleRequest(JingleAction action, String sid, Element jingle) {
         }
         requireJid(jingle, JingleIQ.INITIATOR_ATTR_NAME);
         requireJid(jingle, JingleIQ.RESPONDER_ATTR_NAME);
-        return new JingleRequest(action, sid, jingle);
+        return new InboundJingle(action, sid, jingle);
     }
 
     /** An initiator or responder, when present, must be a JID, as it must for Smack's Jingle provider. */
