@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.chorus.component.IqTracker;
@@ -27,9 +26,7 @@ import org.chorus.muc.Room;
 import org.chorus.recording.RecordingManager;
 import org.chorus.xmpp.Stanzas;
 import org.jitsi.xmpp.extensions.jingle.JingleAction;
-import org.jitsi.xmpp.extensions.jingle.JingleIQ;
 import org.jitsi.xmpp.extensions.jingle.Reason;
-import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
@@ -38,10 +35,13 @@ import org.xmpp.packet.PacketError;
 import org.xmpp.packet.PacketError.Condition;
 
 /**
- * The Jingle sessions of every call (PROTOCOL.md §5–§7): a member's own sending session, answered
+ * The Jingle sessions of every call (PROTOCOL.md §5–§7): a member's own publishing session, answered
  * with session-accept; then one forwarding session per other participant in each direction; their
- * trickle, accept and terminate; and the ends that departures, failures and silence bring.
- * Confined to the signalling thread, except for media, which the legs carry on the ICE thread.
+ * trickle, accept and terminate; and the ends that departures, failures and silence bring. It
+ * dispatches Jingle actions and keeps the sessions ({@link SessionTable}); the media graph is each
+ * call's {@link CallMedia}, which it calls by participant. Requests are read once, from the dom4j
+ * element into the model ({@link InboundJingle}, {@link JingleElementReader}). Confined to the
+ * signalling thread, except for media, which the legs carry on the ICE thread.
  */
 public final class ConferenceSessions implements CallListener, MediaLeg.Listener, RecordingManager.RecorderCalls {
     private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
@@ -54,7 +54,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private final MediaPlane plane;
     private final Negotiation negotiation;
     private final CallManager calls;
-    private final IqTracker tracker;
+    private final SessionMessages messages;
     private final ScheduledExecutorService signalling;
     private final Limits limits;
     private final CallAuthorizer authorizer;
@@ -68,7 +68,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         this.authorizer = authorizer;
         this.negotiation = negotiation;
         this.calls = calls;
-        this.tracker = tracker;
+        this.messages = new SessionMessages(tracker);
         this.signalling = signalling;
         this.limits = limits;
         this.media = new CallMediaTable(plane);
@@ -113,7 +113,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
                 return Stanzas.error(iq, Condition.bad_request, why.text());
             }
             log.info("{}: {}'s offer refused: {}", room.jid(), member, why.text());
-            signalling.execute(() -> send(JingleMessages.sessionTerminate(conference(room), smack(member), sid, why)));
+            signalling.execute(() -> messages.refuse(room, member, sid, why));
             return IQ.createResultIQ(iq);
         }
         NegotiatedSession negotiated = ((NegotiationResult.Success<NegotiatedSession>) result).result();
@@ -151,8 +151,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             end(session, Reason.DECLINE, "you may no longer call this conference");
             return;
         }
-        send(JingleMessages.sessionAccept(conference(room), smack(session.peer()), session.sid(), session.negotiated(),
-                session.leg().localTransport()));
+        messages.accept(session, session.leg().localTransport());
         session.leg().start();
         calls.join(room, allowed.occupant(), session.peer());
         // the member is called back once its own session is secure (see secure())
@@ -344,7 +343,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             leg.close(); // a fresh sid: cannot happen, but never overwrite a session
             return;
         }
-        send(JingleMessages.sessionInitiate(conference(room), smack(receiver), forwarding)).whenComplete((answer, failure) -> {
+        messages.offer(room, receiver, forwarding).whenComplete((answer, failure) -> {
             if (session.state() == GatewaySessionState.ENDED) {
                 return;
             }
@@ -468,7 +467,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         if (session.state() == GatewaySessionState.ENDED) {
             return;
         }
-        send(JingleMessages.sessionTerminate(conference(session.room()), smack(session.peer()), session.sid(), reason, text));
+        messages.terminate(session, reason, text);
         close(session);
     }
 
@@ -500,18 +499,6 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private boolean receives(Call call, JID receiver) {
         return call.participant(receiver).isPresent()
                 || media.find(call.room()).map(m -> m.isRecorder(receiver)).orElse(false);
-    }
-
-    private CompletableFuture<IQ> send(JingleIQ jingle) {
-        return tracker.request(JingleStanzas.toTinder(jingle));
-    }
-
-    private static Jid conference(Room room) {
-        return JingleStanzas.smackJid(room.conferenceJid());
-    }
-
-    private static Jid smack(JID jid) {
-        return JingleStanzas.smackJid(jid);
     }
 
     private static DtlsRole roleFor(DtlsSetup localSetup) {
