@@ -217,7 +217,7 @@ class JingleConverterTest {
         void aTransportInfoWithGatheringComplete() throws Exception {
             JingleIQ built = JingleMessages.gatheringComplete(JidCreate.from("team@av.example.org"), JidCreate.from("a@example.org/x"),
                     "sid-1", "0", "uf", "pw");
-            JingleIQ read = JingleStanzas.toJingleIq(JingleStanzas.toTinder(built));
+            JingleIQ read = SmackJingleReading.toJingleIq(JingleStanzas.toTinder(built));
 
             assertThat(JingleConverter.readTransportInfo(read)).containsExactly(
                     new TransportUpdate("0", new IceTransport("uf", "pw", null, false, List.of(), true)));

@@ -26,8 +26,8 @@ import org.xmpp.packet.IQ;
 
 /**
  * The gateway reads Jingle from dom4j straight into the model ({@link InboundJingle},
- * {@link JingleElementReader}); the Smack path it replaced ({@link JingleStanzas#toJingleIq} and
- * {@link JingleReader}) still serves the clients. Both must give the same model, or refuse with the
+ * {@link JingleElementReader}); the Smack path it replaced (now {@link SmackJingleReading}, and
+ * {@link JingleReader}, which still serves the clients) is the reference. Both must give the same model, or refuse with the
  * same message, for every request: browser offers and trickle, the Java client's offer and answer,
  * malformed requests and requests over the limits.
  */
@@ -120,7 +120,7 @@ class JingleElementReaderTest {
 
     private static Outcome smackPath(String xml) {
         try {
-            JingleIQ iq = JingleStanzas.toJingleIq(tinder(xml));
+            JingleIQ iq = SmackJingleReading.toJingleIq(tinder(xml));
             return new Outcome(isTransportInfo(xml) ? JingleConverter.readTransportInfo(iq) : JingleConverter.readSession(iq),
                     null, false);
         } catch (MalformedJingleException e) {

@@ -311,7 +311,7 @@ final class JingleFixtures {
     }
 
     static JingleIQ jingle(String xml) throws MalformedJingleException {
-        return JingleStanzas.toJingleIq(tinder(xml));
+        return SmackJingleReading.toJingleIq(tinder(xml));
     }
 
     static SessionDescription session(String xml) throws MalformedJingleException {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.chorus.jingle.JingleCandidate;
+import org.chorus.jingle.SmackJingleReading;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.ForwardingOffer;
@@ -82,7 +83,7 @@ class ClientDescriptionsTest {
         assertThat(group.attributeValue("semantics")).isEqualTo("BUNDLE");
 
         // and read back, it is exactly what we described
-        SessionDescription read = JingleConverter.readSession(JingleStanzas.toJingleIq(wire));
+        SessionDescription read = JingleConverter.readSession(SmackJingleReading.toJingleIq(wire));
         assertThat(read).isEqualTo(offer);
         MediaContent audio = read.content("audio").orElseThrow();
         assertThat(audio.payloadTypes()).containsExactly(ClientDescriptions.opus());
