@@ -6,7 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Converts candidates between the Jingle model ({@link Candidate}, what XEP-0176 carries) and the ICE
+ * Converts candidates between the Jingle model ({@link JingleCandidate}, what XEP-0176 carries) and the ICE
  * layer ({@link org.chorus.media.ice.Candidate}).
  *
  * <p>Jingle to ICE is lenient, as remote candidates come from all kinds of peers: a missing
@@ -20,18 +20,18 @@ public final class IceCandidates {
     }
 
     /** Our candidate as a Jingle {@code <candidate/>}. */
-    public static Candidate toJingle(org.chorus.media.ice.Candidate c) {
+    public static JingleCandidate toJingle(org.chorus.media.ice.Candidate c) {
         Objects.requireNonNull(c, "candidate");
         String foundation = c.foundation() == null || c.foundation().isBlank() ? "1" : c.foundation();
         boolean related = c.relAddr() != null && !c.relAddr().isBlank();
-        return new Candidate(foundation, c.component(), c.protocol(), c.priority(), c.ip(), c.port(),
+        return new JingleCandidate(foundation, c.component(), c.protocol(), c.priority(), c.ip(), c.port(),
                 c.type().jingleName(), c.generation(), c.id(), c.network(),
                 related ? c.relAddr() : null, related ? c.relPort() : null, null);
     }
 
     /** Every candidate as Jingle candidates, in order. */
-    public static List<Candidate> toJingle(List<org.chorus.media.ice.Candidate> candidates) {
-        List<Candidate> out = new ArrayList<>(candidates.size());
+    public static List<JingleCandidate> toJingle(List<org.chorus.media.ice.Candidate> candidates) {
+        List<JingleCandidate> out = new ArrayList<>(candidates.size());
         for (org.chorus.media.ice.Candidate c : candidates) {
             out.add(toJingle(c));
         }
@@ -39,7 +39,7 @@ public final class IceCandidates {
     }
 
     /** A remote Jingle candidate for the ICE layer; empty when its type is unknown. */
-    public static Optional<org.chorus.media.ice.Candidate> toIce(Candidate c) {
+    public static Optional<org.chorus.media.ice.Candidate> toIce(JingleCandidate c) {
         Objects.requireNonNull(c, "candidate");
         org.chorus.media.ice.Candidate.Type type = org.chorus.media.ice.Candidate.Type.fromJingle(c.type());
         if (type == null) {

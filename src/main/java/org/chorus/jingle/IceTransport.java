@@ -13,7 +13,7 @@ public record IceTransport(
         String pwd,
         Fingerprint fingerprint,
         boolean rtcpMux,
-        List<Candidate> candidates,
+        List<JingleCandidate> candidates,
         boolean gatheringComplete) {
 
     public IceTransport {
@@ -24,7 +24,7 @@ public record IceTransport(
         return ufrag != null && !ufrag.isEmpty() && pwd != null && !pwd.isEmpty();
     }
 
-    public IceTransport withCandidates(List<Candidate> newCandidates) {
+    public IceTransport withCandidates(List<JingleCandidate> newCandidates) {
         return new IceTransport(ufrag, pwd, fingerprint, rtcpMux, newCandidates, gatheringComplete);
     }
 

@@ -70,7 +70,7 @@ public final class JingleConverter {
     }
 
     /** {@link JingleReader#readCandidate} within {@link JingleLimits#DEFAULTS}. */
-    public static Candidate readCandidate(CandidatePacketExtension c) throws MalformedJingleException {
+    public static JingleCandidate readCandidate(CandidatePacketExtension c) throws MalformedJingleException {
         return JingleReader.DEFAULT.readCandidate(c);
     }
 
@@ -192,7 +192,7 @@ public final class JingleConverter {
         if (transport.rtcpMux()) {
             element.addChildExtension(new IceRtcpmuxPacketExtension());
         }
-        for (Candidate candidate : transport.candidates()) {
+        for (JingleCandidate candidate : transport.candidates()) {
             element.addCandidate(writeCandidate(candidate));
         }
         if (transport.gatheringComplete()) {
@@ -201,7 +201,7 @@ public final class JingleConverter {
         return element;
     }
 
-    public static IceCandidatePacketExtension writeCandidate(Candidate candidate) {
+    public static IceCandidatePacketExtension writeCandidate(JingleCandidate candidate) {
         IceCandidatePacketExtension element = new IceCandidatePacketExtension();
         element.setFoundation(candidate.foundation());
         element.setComponent(candidate.component());

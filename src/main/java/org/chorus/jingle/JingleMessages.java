@@ -55,7 +55,7 @@ public final class JingleMessages {
      * A trickled candidate: one transport-info per candidate, on the given content (with BUNDLE, the
      * first one), with the ICE credentials it belongs to.
      */
-    public static JingleIQ transportInfo(Jid from, Jid to, String sid, String contentName, String ufrag, String pwd, Candidate candidate) {
+    public static JingleIQ transportInfo(Jid from, Jid to, String sid, String contentName, String ufrag, String pwd, JingleCandidate candidate) {
         Objects.requireNonNull(candidate, "candidate");
         return transportInfo(from, to, sid, contentName, new IceTransport(ufrag, pwd, null, false, List.of(candidate), false));
     }

@@ -342,7 +342,7 @@ public final class JingleReader {
         List<CandidatePacketExtension> elements = transport.getCandidateList();
         totals.candidates += elements.size();
         JingleLimits.check(totals.candidates, limits.maxCandidates(), "candidates per request", null);
-        List<Candidate> candidates = new ArrayList<>();
+        List<JingleCandidate> candidates = new ArrayList<>();
         for (CandidatePacketExtension candidate : elements) {
             candidates.add(readCandidate(candidate));
         }
@@ -356,7 +356,7 @@ public final class JingleReader {
     }
 
     /** A candidate; {@code id}, {@code generation}, {@code network} and the related address may be absent. */
-    public Candidate readCandidate(CandidatePacketExtension c) throws MalformedJingleException {
+    public JingleCandidate readCandidate(CandidatePacketExtension c) throws MalformedJingleException {
         String[] names = {CandidatePacketExtension.FOUNDATION_ATTR_NAME, CandidatePacketExtension.PROTOCOL_ATTR_NAME,
             CandidatePacketExtension.TYPE_ATTR_NAME, CandidatePacketExtension.ID_ATTR_NAME,
             CandidatePacketExtension.TCPTYPE_ATTR_NAME};
@@ -368,7 +368,7 @@ public final class JingleReader {
         JingleLimits.checkLength(c.getAttributeAsString(CandidatePacketExtension.REL_ADDR_ATTR_NAME),
                 limits.maxValueLength(), "a candidate's rel-addr", null);
         try {
-            return new Candidate(
+            return new JingleCandidate(
                     required(c, CandidatePacketExtension.FOUNDATION_ATTR_NAME),
                     parseInt(required(c, CandidatePacketExtension.COMPONENT_ATTR_NAME), "candidate component"),
                     required(c, CandidatePacketExtension.PROTOCOL_ATTR_NAME),

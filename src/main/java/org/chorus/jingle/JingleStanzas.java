@@ -3,15 +3,12 @@ package org.chorus.jingle;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import org.dom4j.Document;
 import org.dom4j.DocumentException;
 import org.dom4j.DocumentHelper;
-import org.dom4j.Element;
-import org.dom4j.Node;
 import org.jitsi.xmpp.extensions.DefaultPacketExtensionProvider;
 import org.jitsi.xmpp.extensions.coin.UsersPacketExtension;
 import org.jitsi.xmpp.extensions.coin.UsersProvider;
@@ -20,13 +17,10 @@ import org.jitsi.xmpp.extensions.jingle.JingleAction;
 import org.jitsi.xmpp.extensions.jingle.JingleIQ;
 import org.jitsi.xmpp.extensions.jingle.JingleIQProvider;
 import org.jitsi.xmpp.extensions.jingle.SessionInfoPacketExtension;
-import org.jitsi.xmpp.extensions.jingle.SessionInfoType;
 import org.jivesoftware.smack.packet.XmlEnvironment;
 import org.jivesoftware.smack.provider.IqProvider;
 import org.jivesoftware.smack.provider.ProviderManager;
-import org.jivesoftware.smack.util.PacketParserUtils;
 import org.jivesoftware.smack.util.XmlStringBuilder;
-import org.jivesoftware.smack.xml.XmlPullParser;
 import org.jxmpp.jid.Jid;
 import org.jxmpp.jid.impl.JidCreate;
 import org.jxmpp.stringprep.XmppStringprepException;
@@ -39,8 +33,9 @@ import org.xmpp.packet.JID;
  *
  * <p>Smack-based programs (the recorder, the Java test client) use {@link JingleIQ} directly; they only
  * need {@link #registerProviders()} before they connect, so that their connection parses Jingle into
- * {@link JingleIQ}. The gateway reads a Tinder IQ with {@link #toJingleIq(IQ)} and sends a
- * {@link JingleIQ} it built with {@link #toTinder(org.jivesoftware.smack.packet.IQ)}.
+ * {@link JingleIQ}. The gateway sends a {@link JingleIQ} it built with
+ * {@link #toTinder(org.jivesoftware.smack.packet.IQ)}; it reads what arrives without Smack, straight
+ * from dom4j into the model ({@link InboundJingle}, {@link JingleElementReader}).
  */
 public final class JingleStanzas {
     private JingleStanzas() {}
@@ -57,7 +52,6 @@ public final class JingleStanzas {
     public static final String RTP_INFO_NAMESPACE = SessionInfoPacketExtension.NAMESPACE;
     public static final String RTP_ERRORS_NAMESPACE = "urn:xmpp:jingle:apps:rtp:errors:1";
 
-    private static final int MAX_ERROR_TEXT = 200;
     private static final Object LOCK = new Object();
     private static volatile JingleIQProvider jingleProvider;
 
@@ -81,8 +75,7 @@ public final class JingleStanzas {
      *       unregistered children are dropped silently.</li>
      * </ul>
      * A Smack program should know that jitsi-xmpp-extensions' Jingle provider fails, under Smack's
-     * StAX parser, on whitespace between elements. The gateway sends Jingle without any, and
-     * {@link #toJingleIq(IQ)} removes it before parsing.
+     * StAX parser, on whitespace between elements. The gateway sends Jingle without any.
      */
     public static void registerProviders() {
         JingleIQProvider provider = jingleProvider;
@@ -104,60 +97,6 @@ public final class JingleStanzas {
         if (current != provider) {
             ProviderManager.addIQProvider(JingleIQ.ELEMENT, JingleIQ.NAMESPACE, provider);
         }
-    }
-
-    /**
-     * Reads a Jingle IQ that arrived as a Tinder stanza. The envelope (type, id, from, to) is kept.
-     *
-     * @throws MalformedJingleException when it is not {@code <jingle xmlns='urn:xmpp:jingle:1'>}, has no
-     *         {@code sid}, no or a non-XEP-0166 {@code action}, is larger than
-     *         {@link JingleLimits#DEFAULTS} allow, or has any part Smack cannot read (a bad JID, a
-     *         broken element); the message says which, for the {@code bad-request} reply
-     */
-    public static JingleIQ toJingleIq(IQ iq) throws MalformedJingleException {
-        return toJingleIq(iq, JingleLimits.DEFAULTS);
-    }
-
-    /**
-     * {@link #toJingleIq(IQ)}, first checking the stanza against {@code limits} ({@link JingleSize}:
-     * elements, nesting, attributes, text lengths; and the sid's length), so that an oversized
-     * request is refused before it is copied and parsed.
-     */
-    public static JingleIQ toJingleIq(IQ iq, JingleLimits limits) throws MalformedJingleException {
-        Objects.requireNonNull(iq, "iq");
-        Element jingle = iq.getChildElement();
-        if (jingle == null || !JingleIQ.ELEMENT.equals(jingle.getName()) || !JingleIQ.NAMESPACE.equals(jingle.getNamespaceURI())) {
-            throw new MalformedJingleException("not a Jingle request: expected <jingle xmlns='" + JingleIQ.NAMESPACE + "'>");
-        }
-        JingleSize.check(iq.getElement(), limits);
-        String actionName = jingle.attributeValue(JingleIQ.ACTION_ATTR_NAME);
-        if (actionName == null) {
-            throw new MalformedJingleException("the jingle element has no action");
-        }
-        JingleAction action = JingleAction.parseString(actionName);
-        if (action == null || !STANDARD_ACTIONS.contains(action)) {
-            throw new MalformedJingleException("unknown Jingle action: " + shorten(actionName));
-        }
-        String sid = jingle.attributeValue(JingleIQ.SID_ATTR_NAME);
-        if (sid == null || sid.isBlank()) {
-            throw new MalformedJingleException("the jingle element has no sid");
-        }
-        JingleLimits.checkLength(sid, limits.maxSidLength(), "a sid", null);
-        if (action == JingleAction.SESSION_INFO) {
-            requireKnownSessionInfo(jingle);
-        }
-        registerProviders();
-        org.jivesoftware.smack.packet.IQ parsed;
-        try {
-            XmlPullParser parser = PacketParserUtils.getParserFor(withoutIndentation(iq.getElement()).asXML());
-            parsed = PacketParserUtils.parseIQ(parser);
-        } catch (Exception e) {
-            throw new MalformedJingleException("cannot read the Jingle request: " + describe(e), e);
-        }
-        if (!(parsed instanceof JingleIQ jingleIq)) {
-            throw new MalformedJingleException("cannot read the Jingle request");
-        }
-        return jingleIq;
     }
 
     /**
@@ -226,58 +165,5 @@ public final class JingleStanzas {
      */
     public static IQ acknowledge(IQ request) {
         return IQ.createResultIQ(request);
-    }
-
-    /**
-     * A copy of the stanza without whitespace-only text between elements. jitsi-xmpp-extensions'
-     * Jingle provider asks the parser for an element name at every event, and Smack's StAX parser
-     * throws on text events, so indented Jingle (as some clients and servers send it) would not
-     * parse. No Jingle element has whitespace-only text that means anything.
-     */
-    private static Element withoutIndentation(Element stanza) {
-        Element copy = stanza.createCopy();
-        stripWhitespaceText(copy);
-        return copy;
-    }
-
-    private static void stripWhitespaceText(Element element) {
-        for (Node node : new ArrayList<>(element.content())) {
-            if (node instanceof Element child) {
-                stripWhitespaceText(child);
-            } else if (node.getNodeType() == Node.TEXT_NODE && node.getText().isBlank()) {
-                element.remove(node);
-            }
-        }
-    }
-
-    /**
-     * jitsi-xmpp-extensions reads XEP-0167's session-info payloads as an enum and fails on any other
-     * name; XEP-0166 wants such a payload answered with {@code unsupported-info}, not a parse failure.
-     */
-    private static void requireKnownSessionInfo(Element jingle) throws MalformedJingleException {
-        for (Element child : jingle.elements()) {
-            if (RTP_INFO_NAMESPACE.equals(child.getNamespaceURI())) {
-                boolean known = false;
-                for (SessionInfoType type : SessionInfoType.values()) {
-                    known |= type.name().equals(child.getName());
-                }
-                if (!known) {
-                    throw MalformedJingleException.unsupportedInfo("unsupported session-info: " + shorten(child.getName()));
-                }
-            }
-        }
-    }
-
-    private static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return shorten(message == null ? cause.getClass().getSimpleName() : message);
-    }
-
-    private static String shorten(String text) {
-        return text.length() <= MAX_ERROR_TEXT ? text : text.substring(0, MAX_ERROR_TEXT) + "…";
     }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
  * trickled). It becomes an {@link IceTransport} with the DTLS role of the session: {@code actpass}
  * in the gateway's offers, {@code active} or {@code passive} in its answers.
  */
-public record LocalTransport(String ufrag, String pwd, String hash, String fingerprint, List<Candidate> candidates) {
+public record LocalTransport(String ufrag, String pwd, String hash, String fingerprint, List<JingleCandidate> candidates) {
 
     public LocalTransport {
         Objects.requireNonNull(ufrag, "ufrag");

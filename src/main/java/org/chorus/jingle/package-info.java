@@ -10,7 +10,7 @@
  *       {@link org.chorus.jingle.MediaContent}, {@link org.chorus.jingle.PayloadType},
  *       {@link org.chorus.jingle.HeaderExtension}, {@link org.chorus.jingle.Source},
  *       {@link org.chorus.jingle.SourceGroup}, {@link org.chorus.jingle.IceTransport},
- *       {@link org.chorus.jingle.Candidate}, {@link org.chorus.jingle.Fingerprint},
+ *       {@link org.chorus.jingle.JingleCandidate}, {@link org.chorus.jingle.Fingerprint},
  *       {@link org.chorus.jingle.ConferenceInfo}, {@link org.chorus.jingle.LocalTransport}.</li>
  *   <li>{@link org.chorus.jingle.JingleConverter}: model ⇄ jitsi-xmpp-extensions elements.</li>
  *   <li>{@link org.chorus.jingle.Negotiation} with {@link org.chorus.jingle.CodecPolicy}: the answer

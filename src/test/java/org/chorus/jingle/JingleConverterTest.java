@@ -124,7 +124,7 @@ class JingleConverterTest {
             assertThat(updates).singleElement().satisfies(update -> {
                 assertThat(update.contentName()).isEqualTo("0");
                 assertThat(update.transport().ufrag()).isEqualTo("Xq2d");
-                assertThat(update.transport().candidates()).containsExactly(new Candidate("2231284325", 1, "udp", 2122260223L,
+                assertThat(update.transport().candidates()).containsExactly(new JingleCandidate("2231284325", 1, "udp", 2122260223L,
                         "192.0.2.10", 52711, "host", 0, "e3kdl0a1", 1, null, null, null));
             });
             assertThat(updates.get(0).transport().candidates().get(0).isUsableUdp()).isTrue();
@@ -132,7 +132,7 @@ class JingleConverterTest {
 
         @Test
         void aTcpActiveCandidateOnPort9WithoutIdGenerationOrNetworkIsReadAndMarkedUnusable() throws Exception {
-            Candidate candidate = JingleConverter.readTransportInfo(jingle(CHROMIUM_TCP_CANDIDATE)).get(0).transport().candidates().get(0);
+            JingleCandidate candidate = JingleConverter.readTransportInfo(jingle(CHROMIUM_TCP_CANDIDATE)).get(0).transport().candidates().get(0);
 
             assertThat(candidate.protocol()).isEqualTo("tcp");
             assertThat(candidate.tcpType()).isEqualTo("active");
@@ -145,7 +145,7 @@ class JingleConverterTest {
 
         @Test
         void aServerReflexiveCandidateKeepsItsRelatedAddress() throws Exception {
-            Candidate candidate = JingleConverter.readTransportInfo(jingle(CHROMIUM_SRFLX_CANDIDATE)).get(0).transport().candidates().get(0);
+            JingleCandidate candidate = JingleConverter.readTransportInfo(jingle(CHROMIUM_SRFLX_CANDIDATE)).get(0).transport().candidates().get(0);
 
             assertThat(candidate.type()).isEqualTo("srflx");
             assertThat(candidate.relAddr()).isEqualTo("192.0.2.10");
@@ -203,8 +203,8 @@ class JingleConverterTest {
                                     List.of(new Source(1), new Source(2)),
                                     List.of(new SourceGroup(SourceGroup.FID, List.of(1L, 2L))))),
                     new IceTransport("uf", "pw", new Fingerprint("sha-256", "AB:CD", DtlsSetup.PASSIVE), true,
-                            List.of(Candidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "c1"),
-                                    new Candidate("2", 1, "udp", 1686052607L, "203.0.113.1", 10000, "srflx", null, null, null,
+                            List.of(JingleCandidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "c1"),
+                                    new JingleCandidate("2", 1, "udp", 1686052607L, "203.0.113.1", 10000, "srflx", null, null, null,
                                             "192.0.2.1", 10000, null)),
                             false),
                     List.of("a", "v"),
@@ -217,7 +217,7 @@ class JingleConverterTest {
         void aTransportInfoWithGatheringComplete() throws Exception {
             JingleIQ built = JingleMessages.gatheringComplete(JidCreate.from("team@av.example.org"), JidCreate.from("a@example.org/x"),
                     "sid-1", "0", "uf", "pw");
-            JingleIQ read = JingleStanzas.toJingleIq(JingleStanzas.toTinder(built));
+            JingleIQ read = SmackJingleReading.toJingleIq(JingleStanzas.toTinder(built));
 
             assertThat(JingleConverter.readTransportInfo(read)).containsExactly(
                     new TransportUpdate("0", new IceTransport("uf", "pw", null, false, List.of(), true)));

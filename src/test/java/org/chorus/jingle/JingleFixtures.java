@@ -311,7 +311,7 @@ final class JingleFixtures {
     }
 
     static JingleIQ jingle(String xml) throws MalformedJingleException {
-        return JingleStanzas.toJingleIq(tinder(xml));
+        return SmackJingleReading.toJingleIq(tinder(xml));
     }
 
     static SessionDescription session(String xml) throws MalformedJingleException {
@@ -322,6 +322,6 @@ final class JingleFixtures {
     static LocalTransport gatewayTransport() {
         return new LocalTransport("gW1x", "gatewayIcePasswordAbcdef12", "sha-256",
                 "01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF",
-                java.util.List.of(Candidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1")));
+                java.util.List.of(JingleCandidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1")));
     }
 }

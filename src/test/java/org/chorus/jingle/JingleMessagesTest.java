@@ -75,7 +75,7 @@ class JingleMessagesTest {
 
     @Test
     void oneTrickledCandidatePerTransportInfo() throws Exception {
-        Candidate candidate = Candidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1");
+        JingleCandidate candidate = JingleCandidate.udpHost("1", 1, 2130706431L, "192.0.2.1", 10000, 0, "gw-c1");
         IQ wire = JingleStanzas.toTinder(JingleMessages.transportInfo(conference, alice, "sid-9", "0", "gW1x", "pwd-pwd-pwd-pwd-pwd-pw", candidate));
         Element jingle = wire.getChildElement();
 
@@ -89,7 +89,7 @@ class JingleMessagesTest {
                 .satisfies(c -> assertThat(c.attributeValue("ip")).isEqualTo("192.0.2.1"));
         assertThat(transport.element("fingerprint")).isNull();
 
-        assertThat(JingleConverter.readTransportInfo(JingleStanzas.toJingleIq(wire)).get(0).transport().candidates())
+        assertThat(JingleConverter.readTransportInfo(SmackJingleReading.toJingleIq(wire)).get(0).transport().candidates())
                 .containsExactly(candidate);
     }
 
@@ -121,7 +121,7 @@ class JingleMessagesTest {
         assertThat(reasonElement.element(QName.get(element, JINGLE))).isNotNull();
         assertThat(reasonElement.elementText(QName.get("text", JINGLE))).isEqualTo(text);
 
-        JingleIQ read = JingleStanzas.toJingleIq(wire);
+        JingleIQ read = SmackJingleReading.toJingleIq(wire);
         assertThat(read.getReason().getReason()).isEqualTo(reason);
         assertThat(read.getReason().getText()).isEqualTo(text);
     }
@@ -156,6 +156,6 @@ class JingleMessagesTest {
         IQ wire = JingleStanzas.toTinder(JingleMessages.sessionInfo(alice, conference, "sid-1", SessionInfoType.ringing));
 
         assertThat(wire.getChildElement().element(QName.get("ringing", "urn:xmpp:jingle:apps:rtp:info:1"))).isNotNull();
-        assertThat(JingleStanzas.toJingleIq(wire).getSessionInfo().getType()).isEqualTo(SessionInfoType.ringing);
+        assertThat(SmackJingleReading.toJingleIq(wire).getSessionInfo().getType()).isEqualTo(SessionInfoType.ringing);
     }
 }

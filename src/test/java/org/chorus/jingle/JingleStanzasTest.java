@@ -87,7 +87,7 @@ class JingleStanzasTest {
     void tinderToSmackToTinderKeepsEnvelopeAndContent() throws Exception {
         for (String xml : new String[] {CHROMIUM_OFFER, MINIMAL_OFFER, CHROMIUM_GATHERING_COMPLETE}) {
             IQ original = tinder(xml);
-            IQ back = JingleStanzas.toTinder(JingleStanzas.toJingleIq(original));
+            IQ back = JingleStanzas.toTinder(SmackJingleReading.toJingleIq(original));
 
             assertThat(back.getType()).isEqualTo(original.getType());
             assertThat(back.getID()).isEqualTo(original.getID());
@@ -97,8 +97,8 @@ class JingleStanzasTest {
             assertThat(child.getName()).isEqualTo("jingle");
             assertThat(child.getNamespaceURI()).isEqualTo("urn:xmpp:jingle:1");
             // what matters is that the meaning survives: the model read from both is the same
-            JingleIQ again = JingleStanzas.toJingleIq(back);
-            JingleIQ first = JingleStanzas.toJingleIq(original);
+            JingleIQ again = SmackJingleReading.toJingleIq(back);
+            JingleIQ first = SmackJingleReading.toJingleIq(original);
             if (first.getAction() == JingleAction.TRANSPORT_INFO) {
                 assertThat(JingleConverter.readTransportInfo(again)).isEqualTo(JingleConverter.readTransportInfo(first));
             } else {
@@ -131,7 +131,7 @@ class JingleStanzasTest {
                 <ringing xmlns='urn:xmpp:jingle:apps:rtp:info:1'/>
               </jingle>
             </iq>""");
-        JingleIQ parsed = JingleStanzas.toJingleIq(ringing);
+        JingleIQ parsed = SmackJingleReading.toJingleIq(ringing);
         IQ ack = JingleStanzas.acknowledge(ringing);
 
         assertThat(parsed.getSessionInfo().getType()).isEqualTo(SessionInfoType.ringing);

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.chorus.conference.ConferenceJids;
 import org.chorus.disco.CommandCatalog;
-import org.chorus.gateway.IqHandler;
+import org.chorus.xmpp.IqHandler;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;
 import org.chorus.xmpp.Stanzas;

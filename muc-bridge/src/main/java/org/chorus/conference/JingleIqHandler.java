@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.chorus.gateway.IqHandler;
+import org.chorus.xmpp.IqHandler;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
 import org.chorus.muc.BindRefused;

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 import org.chorus.conference.ActiveCalls;
 import org.chorus.conference.ConferenceJids;
-import org.chorus.gateway.IqHandler;
+import org.chorus.xmpp.IqHandler;
 import org.chorus.muc.RoomConfig;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;

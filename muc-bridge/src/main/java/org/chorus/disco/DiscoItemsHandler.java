@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.chorus.conference.ActiveCalls;
 import org.chorus.conference.ConferenceJids;
-import org.chorus.gateway.IqHandler;
+import org.chorus.xmpp.IqHandler;
 import org.chorus.muc.Affiliation;
 import org.chorus.muc.RoomRegistry;
 import org.chorus.xmpp.Namespaces;

@@ -2,7 +2,7 @@ package org.chorus.disco;
 
 import java.util.concurrent.CompletableFuture;
 import org.chorus.config.BuildInfo;
-import org.chorus.gateway.IqHandler;
+import org.chorus.xmpp.IqHandler;
 import org.chorus.xmpp.Namespaces;
 import org.chorus.xmpp.Stanzas;
 import org.dom4j.Element;

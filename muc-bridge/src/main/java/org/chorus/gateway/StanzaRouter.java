@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import org.chorus.component.IqTracker;
 import org.chorus.component.StanzaSink;
 import org.chorus.muc.RoomRegistry;
+import org.chorus.xmpp.IqHandler;
 import org.chorus.xmpp.Stanzas;
 import org.dom4j.Element;
 import org.slf4j.Logger;

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.chorus.component.IqTracker;
@@ -18,19 +17,16 @@ import org.chorus.conference.CallManager;
 import org.chorus.conference.Departure;
 import org.chorus.conference.EndReason;
 import org.chorus.conference.Participant;
+import org.chorus.media.CallMedia;
 import org.chorus.media.MediaLeg;
 import org.chorus.media.MediaPlane;
-import org.chorus.media.Publisher;
-import org.chorus.media.Subscription;
 import org.chorus.media.dtls.DtlsRole;
 import org.chorus.muc.Occupant;
 import org.chorus.muc.Room;
 import org.chorus.recording.RecordingManager;
 import org.chorus.xmpp.Stanzas;
 import org.jitsi.xmpp.extensions.jingle.JingleAction;
-import org.jitsi.xmpp.extensions.jingle.JingleIQ;
 import org.jitsi.xmpp.extensions.jingle.Reason;
-import org.jxmpp.jid.Jid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xmpp.packet.IQ;
@@ -39,14 +35,18 @@ import org.xmpp.packet.PacketError;
 import org.xmpp.packet.PacketError.Condition;
 
 /**
- * The Jingle sessions of every call (PROTOCOL.md §5–§7): a member's own sending session, answered
+ * The Jingle sessions of every call (PROTOCOL.md §5–§7): a member's own publishing session, answered
  * with session-accept; then one forwarding session per other participant in each direction; their
- * trickle, accept and terminate; and the ends that departures, failures and silence bring.
- * Confined to the signalling thread, except for media, which the legs carry on the ICE thread.
+ * trickle, accept and terminate; and the ends that departures, failures and silence bring. It
+ * dispatches Jingle actions and keeps the sessions ({@link SessionTable}); the media graph is each
+ * call's {@link CallMedia}, which it calls by participant. Requests are read once, from the dom4j
+ * element into the model ({@link InboundJingle}, {@link JingleElementReader}). Confined to the
+ * signalling thread, except for media, which the legs carry on the ICE thread.
  */
 public final class ConferenceSessions implements CallListener, MediaLeg.Listener, RecordingManager.RecorderCalls {
     private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
     private static final Duration PEER_CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final JingleElementReader READER = JingleElementReader.DEFAULT;
 
     /** Limits of the session layer: what a call may take, silence before a sender leaves, the REMB cap. */
     public record Limits(CallLimits calls, Duration mediaTimeout, long rembBitrate) {}
@@ -54,12 +54,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private final MediaPlane plane;
     private final Negotiation negotiation;
     private final CallManager calls;
-    private final IqTracker tracker;
+    private final SessionMessages messages;
     private final ScheduledExecutorService signalling;
     private final Limits limits;
     private final CallAuthorizer authorizer;
     private final SessionTable table = new SessionTable();
-    private final Receivers receivers = new Receivers();
+    private final DeclinedStreams declined = new DeclinedStreams();
+    private final CallMediaTable media;
 
     public ConferenceSessions(MediaPlane plane, Negotiation negotiation, CallManager calls, IqTracker tracker,
             ScheduledExecutorService signalling, Limits limits, CallAuthorizer authorizer) {
@@ -67,9 +68,10 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         this.authorizer = authorizer;
         this.negotiation = negotiation;
         this.calls = calls;
-        this.tracker = tracker;
+        this.messages = new SessionMessages(tracker);
         this.signalling = signalling;
         this.limits = limits;
+        this.media = new CallMediaTable(plane);
         JingleStanzas.registerProviders();
     }
 
@@ -77,11 +79,11 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** An authorized member's session-initiate: returns the IQ answer; session-accept follows. */
     public IQ initiate(IQ iq, Room room, Occupant occupant) {
-        JingleIQ jingle;
+        InboundJingle jingle;
         SessionDescription offer;
         try {
-            jingle = JingleStanzas.toJingleIq(iq);
-            offer = JingleConverter.readSession(jingle);
+            jingle = InboundJingle.read(iq);
+            offer = READER.readSession(jingle.jingle());
         } catch (MalformedJingleException e) {
             return Stanzas.error(iq, Condition.bad_request, e.getMessage());
         }
@@ -90,13 +92,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             return CandidateLimit.refusal(iq);
         }
         JID member = iq.getFrom();
-        String sid = jingle.getSID();
+        String sid = jingle.sid();
         SessionKey key = new SessionKey(member, room.conferenceJid(), sid);
         if (table.get(key).isPresent()) {
             return Stanzas.error(iq, Condition.conflict, "the sid " + sid + " is already used by a session with "
                     + room.conferenceJid());
         }
-        Optional<SendingSession> previous = table.sender(new ParticipantKey(room, member));
+        Optional<PublishingSession> previous = table.sender(new ParticipantKey(room, member));
         Optional<Call> call = calls.activeCall(room);
         String overLimit = limits.calls().refusal(new CallLimits.Request(call.map(c -> c.participants().size()).orElse(0),
                 call.flatMap(c -> c.participant(member)).isPresent(), previous.isPresent(), table.callsOf(member),
@@ -111,7 +113,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
                 return Stanzas.error(iq, Condition.bad_request, why.text());
             }
             log.info("{}: {}'s offer refused: {}", room.jid(), member, why.text());
-            signalling.execute(() -> send(JingleMessages.sessionTerminate(conference(room), smack(member), sid, why)));
+            signalling.execute(() -> messages.refuse(room, member, sid, why));
             return IQ.createResultIQ(iq);
         }
         NegotiatedSession negotiated = ((NegotiationResult.Success<NegotiatedSession>) result).result();
@@ -125,8 +127,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
         previous.ifPresent(this::replace);
         leg.remote(negotiated.remoteTransport());
-        Publisher publisher = new Publisher(plane, leg, negotiated);
-        SendingSession session = new SendingSession(key, room, leg, negotiated, publisher, occupant.nick());
+        media.of(room).addPublisher(member, leg, negotiated);
+        PublishingSession session = new PublishingSession(key, room, leg, negotiated, occupant.nick());
         session.admitCandidates(offeredCandidates);
         table.add(session);
         // PROTOCOL.md §11: the IQ result and session-accept go out before the member is called back
@@ -138,8 +140,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * Accepts a member's session once its IQ result is out, if the member is still allowed in: the
      * room may have kicked it, or taken its membership, since the call was authorized.
      */
-    private void accept(SendingSession session) {
-        if (session.state() == SessionState.ENDED) {
+    private void accept(PublishingSession session) {
+        if (session.state() == GatewaySessionState.ENDED) {
             return;
         }
         Room room = session.room();
@@ -149,8 +151,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             end(session, Reason.DECLINE, "you may no longer call this conference");
             return;
         }
-        send(JingleMessages.sessionAccept(conference(room), smack(session.peer()), session.sid(), session.negotiated(),
-                session.leg().localTransport()));
+        messages.accept(session, session.leg().localTransport());
         session.leg().start();
         calls.join(room, allowed.occupant(), session.peer());
         // the member is called back once its own session is secure (see secure())
@@ -162,7 +163,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * that carried others' streams to it. The member stays in the call; once its new session is
      * secure, the streams are offered again in both directions.
      */
-    private void replace(SendingSession previous) {
+    private void replace(PublishingSession previous) {
         log.info("{}: {} called again; the new session replaces {}", previous.room().jid(), previous.peer(),
                 previous.sid());
         for (ForwardingSession f : table.carrying(previous)) {
@@ -177,17 +178,17 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** A Jingle IQ for one of the gateway's sessions; empty when there is no such session. */
     public Optional<IQ> onSessionIq(IQ iq) {
-        JingleIQ jingle;
+        InboundJingle jingle;
         try {
-            jingle = JingleStanzas.toJingleIq(iq);
+            jingle = InboundJingle.read(iq);
         } catch (MalformedJingleException e) {
             return Optional.of(Stanzas.error(iq, Condition.bad_request, e.getMessage()));
         }
-        GatewaySession session = table.get(new SessionKey(iq.getFrom(), iq.getTo(), jingle.getSID())).orElse(null);
-        if (session == null || session.state() == SessionState.ENDED) {
+        GatewaySession session = table.get(new SessionKey(iq.getFrom(), iq.getTo(), jingle.sid())).orElse(null);
+        if (session == null || session.state() == GatewaySessionState.ENDED) {
             return Optional.empty();
         }
-        JingleAction action = jingle.getAction();
+        JingleAction action = jingle.action();
         try {
             return Optional.of(switch (action) {
                 case TRANSPORT_INFO -> transportInfo(iq, jingle, session);
@@ -201,13 +202,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         }
     }
 
-    private IQ transportInfo(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
-        List<TransportUpdate> updates = JingleConverter.readTransportInfo(jingle);
+    private IQ transportInfo(IQ iq, InboundJingle jingle, GatewaySession session) throws MalformedJingleException {
+        List<TransportUpdate> updates = READER.readTransportInfo(jingle.jingle());
         if (!session.admitCandidates(CandidateLimit.count(updates))) {
             return CandidateLimit.refusal(iq);
         }
         for (TransportUpdate update : updates) {
-            for (Candidate c : update.transport().candidates()) {
+            for (JingleCandidate c : update.transport().candidates()) {
                 if (!session.leg().addRemoteCandidate(c)) {
                     log.debug("{}: ignored candidate {}:{} ({})", session.sid(), c.ip(), c.port(), c.protocol());
                 }
@@ -219,12 +220,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         return JingleStanzas.acknowledge(iq);
     }
 
-    private IQ accepted(IQ iq, JingleIQ jingle, GatewaySession session) throws MalformedJingleException {
-        if (!(session instanceof ForwardingSession f) || f.state() != SessionState.OFFERED) {
+    private IQ accepted(IQ iq, InboundJingle jingle, GatewaySession session) throws MalformedJingleException {
+        if (!(session instanceof ForwardingSession f) || f.state() != GatewaySessionState.OFFERED) {
             IQ error = Stanzas.error(iq, Condition.unexpected_request, "out-of-order", "urn:xmpp:jingle:errors:1");
             return error;
         }
-        SessionDescription answer = JingleConverter.readSession(jingle);
+        SessionDescription answer = READER.readSession(jingle.jingle());
         if (!f.admitCandidates(CandidateLimit.count(answer))) {
             return CandidateLimit.refusal(iq);
         }
@@ -237,22 +238,24 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         ReceiverMapping mapping = ((NegotiationResult.Success<ReceiverMapping>) result).result();
         f.leg().useRole(roleFor(mapping.localSetup()));
         f.leg().remote(mapping.remoteTransport());
-        Subscription subscription = new Subscription(f.source().publisher(), f.leg(), mapping);
-        f.subscription(subscription);
-        f.source().publisher().add(subscription);
-        f.moveTo(SessionState.ACCEPTED);
+        if (!media.of(f.room()).subscribe(f.peer(), f.source().peer(), f.leg(), mapping)) {
+            // the publisher is gone: its sessions to receivers end with it (see close())
+            signalling.execute(() -> end(f, Reason.GONE, null));
+            return JingleStanzas.acknowledge(iq);
+        }
+        f.moveTo(GatewaySessionState.ACCEPTED);
         f.leg().start();
         return JingleStanzas.acknowledge(iq);
     }
 
     private IQ terminated(IQ iq, GatewaySession session) {
-        if (session instanceof SendingSession s) {
+        if (session instanceof PublishingSession s) {
             log.info("{}: {} hung up", s.room().jid(), s.peer());
             close(s);
             calls.leave(s.room(), s.peer(), Departure.HUNG_UP);
         } else if (session instanceof ForwardingSession f) {
             log.info("{}: {} declined {}'s stream", f.room().jid(), f.peer(), f.source().nick());
-            calls.activeCall(f.room()).ifPresent(c -> receivers.declined(c, f.peer(), f.source().peer()));
+            calls.activeCall(f.room()).ifPresent(c -> declined.add(c, f.peer(), f.source().peer()));
             close(f);
         }
         return JingleStanzas.acknowledge(iq);
@@ -268,18 +271,18 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * call: a browser that still waits for that answer refuses a call-back with
      * {@code <conflict/><tie-break/>} (PROTOCOL.md §11).
      */
-    private void connect(SendingSession joining, Call call) {
-        List<SendingSession> others = new ArrayList<>();
-        for (SendingSession s : table.senders(joining.room())) {
-            if (s != joining && s.state() == SessionState.ACTIVE) {
+    private void connect(PublishingSession joining, Call call) {
+        List<PublishingSession> others = new ArrayList<>();
+        for (PublishingSession s : table.senders(joining.room())) {
+            if (s != joining && s.state() == GatewaySessionState.ACTIVE) {
                 others.add(s);
             }
         }
-        for (SendingSession other : others) {
+        for (PublishingSession other : others) {
             offer(other, joining.peer(), call);
             offer(joining, other.peer(), call);
         }
-        for (JID recorder : receivers.recorders(joining.room())) {
+        for (JID recorder : media.find(joining.room()).map(CallMedia::recorders).orElse(List.of())) {
             offer(joining, recorder, call);
         }
     }
@@ -289,12 +292,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void addRecorder(Room room, JID recorder) {
         Optional<Call> call = calls.activeCall(room);
-        if (call.isEmpty() || !receivers.addRecorder(room, recorder)) {
+        if (call.isEmpty() || !media.of(room).addRecorder(recorder)) {
             return;
         }
         log.info("{}: calling recorder {}", room.jid(), recorder);
-        for (SendingSession s : table.senders(room)) {
-            if (s.state() == SessionState.ACTIVE) {
+        for (PublishingSession s : table.senders(room)) {
+            if (s.state() == GatewaySessionState.ACTIVE) {
                 offer(s, recorder, call.get());
             }
         }
@@ -302,21 +305,24 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     @Override
     public void removeRecorder(Room room, JID recorder) {
-        if (!receivers.removeRecorder(room, recorder)) {
+        CallMedia callMedia = media.find(room).orElse(null);
+        if (callMedia == null || !callMedia.removeRecorder(recorder)) {
             return;
         }
         for (GatewaySession s : table.ofPeer(room, recorder)) {
             end(s, Reason.SUCCESS, "recording stopped");
         }
+        callMedia.removeParticipant(recorder);
+        media.release(room);
     }
 
-    private void offer(SendingSession source, JID receiver, Call call) {
+    private void offer(PublishingSession source, JID receiver, Call call) {
         offer(source, receiver, call, 0);
     }
 
-    private void offer(SendingSession source, JID receiver, Call call, int attempt) {
-        if (receivers.hasDeclined(call, receiver, source.peer()) || source.state() == SessionState.ENDED
-                || calls.activeCall(source.room()).orElse(null) != call || !receivers.receives(call, receiver)) {
+    private void offer(PublishingSession source, JID receiver, Call call, int attempt) {
+        if (declined.has(call, receiver, source.peer()) || source.state() == GatewaySessionState.ENDED
+                || calls.activeCall(source.room()).orElse(null) != call || !receives(call, receiver)) {
             return;
         }
         Room room = source.room();
@@ -337,8 +343,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
             leg.close(); // a fresh sid: cannot happen, but never overwrite a session
             return;
         }
-        send(JingleMessages.sessionInitiate(conference(room), smack(receiver), forwarding)).whenComplete((answer, failure) -> {
-            if (session.state() == SessionState.ENDED) {
+        messages.offer(room, receiver, forwarding).whenComplete((answer, failure) -> {
+            if (session.state() == GatewaySessionState.ENDED) {
                 return;
             }
             if (failure != null || answer.getType() == IQ.Type.error) {
@@ -361,13 +367,13 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void secure(MediaLeg leg) {
         GatewaySession session = table.byLeg(leg).orElse(null);
-        if (session == null || !session.moveTo(SessionState.ACTIVE)) {
+        if (session == null || !session.moveTo(GatewaySessionState.ACTIVE)) {
             return;
         }
         if (session instanceof ForwardingSession f) {
             // a new receiver starts mid-GOP: ask the sender for a keyframe
-            f.source().publisher().requestKeyframe();
-        } else if (session instanceof SendingSession s) {
+            media.find(f.room()).ifPresent(m -> m.requestKeyframe(f.source().peer()));
+        } else if (session instanceof PublishingSession s) {
             calls.activeCall(s.room()).ifPresent(call -> connect(s, call));
         }
     }
@@ -375,14 +381,14 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     @Override
     public void failed(MediaLeg leg, MediaLeg.Failure failure, String detail) {
         GatewaySession session = table.byLeg(leg).orElse(null);
-        if (session == null || session.state() == SessionState.ENDED) {
+        if (session == null || session.state() == GatewaySessionState.ENDED) {
             return;
         }
         if (failure == MediaLeg.Failure.CLOSED) {
             // a member that hangs up closes DTLS before its session-terminate has crossed the server;
             // give the terminate a moment to arrive, so the departure is what the member said it is
             signalling.schedule(() -> {
-                if (session.state() != SessionState.ENDED) {
+                if (session.state() != GatewaySessionState.ENDED) {
                     fail(session, failure, detail);
                 }
             }, PEER_CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
@@ -394,7 +400,7 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
     private void fail(GatewaySession session, MediaLeg.Failure failure, String detail) {
         log.info("{}: session {} with {} failed: {}", session.room().jid(), session.sid(), session.peer(), detail);
         end(session, Reason.parseString(failure.jingleReason), null);
-        if (session instanceof SendingSession s) {
+        if (session instanceof PublishingSession s) {
             calls.leave(s.room(), s.peer(), failure == MediaLeg.Failure.CONSENT ? Departure.TIMED_OUT : Departure.GONE);
         }
     }
@@ -409,22 +415,32 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         for (GatewaySession s : table.ofPeer(call.room(), participant.jid())) {
             end(s, own, departure.text);
         }
+        media.find(call.room()).ifPresent(m -> m.removeParticipant(participant.jid()));
+        media.release(call.room());
     }
 
     @Override
     public void callEnded(Call call, EndReason reason) {
-        for (JID recorder : receivers.callEnded(call)) {
+        declined.forget(call);
+        CallMedia callMedia = media.find(call.room()).orElse(null);
+        if (callMedia == null) {
+            return;
+        }
+        for (JID recorder : callMedia.recorders()) {
+            callMedia.removeRecorder(recorder);
             for (GatewaySession s : table.ofPeer(call.room(), recorder)) {
                 end(s, Reason.SUCCESS, "the call ended");
             }
+            callMedia.removeParticipant(recorder);
         }
+        media.release(call.room());
     }
 
-    /** Every second: bandwidth estimates to senders, and senders that went silent leave. */
+    /** Every second: senders that went silent leave, and the others get bandwidth estimates. */
     public void tick() {
         long now = System.nanoTime();
-        for (SendingSession s : table.senders()) {
-            if (s.state() != SessionState.ACTIVE) {
+        for (PublishingSession s : table.senders()) {
+            if (s.state() != GatewaySessionState.ACTIVE) {
                 continue;
             }
             try {
@@ -432,13 +448,12 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
                     log.info("{}: no media from {} for {} s", s.room().jid(), s.peer(), limits.mediaTimeout().toSeconds());
                     end(s, Reason.TIMEOUT, "no media");
                     calls.leave(s.room(), s.peer(), Departure.TIMED_OUT);
-                } else {
-                    s.publisher().sendBandwidthEstimate(limits.rembBitrate());
                 }
             } catch (RuntimeException e) {
                 log.error("{}: housekeeping of {}'s session failed", s.room().jid(), s.peer(), e);
             }
         }
+        media.tick(limits.rembBitrate());
     }
 
     public int sessionCount() {
@@ -449,10 +464,10 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
 
     /** Ends a session with session-terminate and the reason. */
     private void end(GatewaySession session, Reason reason, String text) {
-        if (session.state() == SessionState.ENDED) {
+        if (session.state() == GatewaySessionState.ENDED) {
             return;
         }
-        send(JingleMessages.sessionTerminate(conference(session.room()), smack(session.peer()), session.sid(), reason, text));
+        messages.terminate(session, reason, text);
         close(session);
     }
 
@@ -461,31 +476,29 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
      * the sessions that carried its streams with it: they end with {@code <gone/>}.
      */
     private void close(GatewaySession session) {
-        if (!session.moveTo(SessionState.ENDED)) {
+        if (!session.moveTo(GatewaySessionState.ENDED)) {
             return;
         }
         table.remove(session);
-        if (session instanceof SendingSession s) {
-            s.publisher().close();
+        CallMedia callMedia = media.find(session.room()).orElse(null);
+        if (session instanceof PublishingSession s) {
+            if (callMedia != null) {
+                callMedia.removePublisher(s.peer(), s.leg());
+            }
             for (ForwardingSession f : table.carrying(s)) {
                 end(f, Reason.GONE, null);
             }
-        } else if (session instanceof ForwardingSession f && f.subscription() != null) {
-            f.subscription().close();
+        } else if (session instanceof ForwardingSession f && callMedia != null) {
+            callMedia.unsubscribe(f.peer(), f.source().peer(), f.leg());
         }
         session.leg().close();
+        media.release(session.room());
     }
 
-    private CompletableFuture<IQ> send(JingleIQ jingle) {
-        return tracker.request(JingleStanzas.toTinder(jingle));
-    }
-
-    private static Jid conference(Room room) {
-        return JingleStanzas.smackJid(room.conferenceJid());
-    }
-
-    private static Jid smack(JID jid) {
-        return JingleStanzas.smackJid(jid);
+    /** Whether {@code receiver} is one the call's streams go to: a participant, or the room's recorder. */
+    private boolean receives(Call call, JID receiver) {
+        return call.participant(receiver).isPresent()
+                || media.find(call.room()).map(m -> m.isRecorder(receiver)).orElse(false);
     }
 
     private static DtlsRole roleFor(DtlsSetup localSetup) {

@@ -1,35 +1,25 @@
 package org.chorus.jingle;
 
 import org.chorus.media.MediaLeg;
-import org.chorus.media.Subscription;
 import org.chorus.muc.Room;
 
 /** A session the conference opens to a member to carry one other participant's streams (PROTOCOL.md §6). */
 public final class ForwardingSession extends GatewaySession {
-    private final SendingSession source;
+    private final PublishingSession source;
     private final ForwardingOffer offer;
-    private Subscription subscription;
 
-    ForwardingSession(SessionKey key, Room room, MediaLeg leg, SendingSession source, ForwardingOffer offer) {
-        super(key, room, leg, SessionState.OFFERED);
+    ForwardingSession(SessionKey key, Room room, MediaLeg leg, PublishingSession source, ForwardingOffer offer) {
+        super(key, room, leg, GatewaySessionState.OFFERED);
         this.source = source;
         this.offer = offer;
     }
 
     /** The publisher's session whose streams this one carries. */
-    public SendingSession source() {
+    public PublishingSession source() {
         return source;
     }
 
     public ForwardingOffer offer() {
         return offer;
-    }
-
-    public Subscription subscription() {
-        return subscription;
-    }
-
-    void subscription(Subscription s) {
-        subscription = s;
     }
 }

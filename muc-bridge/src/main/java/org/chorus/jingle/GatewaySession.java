@@ -5,14 +5,14 @@ import org.chorus.muc.Room;
 import org.xmpp.packet.JID;
 
 /** What both directions of session share: who, where, which sid, its leg and its state. */
-public abstract sealed class GatewaySession permits SendingSession, ForwardingSession {
+public abstract sealed class GatewaySession permits PublishingSession, ForwardingSession {
     private final SessionKey key;
     private final Room room;
     private final MediaLeg leg;
-    private SessionState state;
+    private GatewaySessionState state;
     private int remoteCandidates;
 
-    GatewaySession(SessionKey key, Room room, MediaLeg leg, SessionState initial) {
+    GatewaySession(SessionKey key, Room room, MediaLeg leg, GatewaySessionState initial) {
         this.key = key;
         this.room = room;
         this.leg = leg;
@@ -40,7 +40,7 @@ public abstract sealed class GatewaySession permits SendingSession, ForwardingSe
         return leg;
     }
 
-    public SessionState state() {
+    public GatewaySessionState state() {
         return state;
     }
 
@@ -57,7 +57,7 @@ public abstract sealed class GatewaySession permits SendingSession, ForwardingSe
     }
 
     /** Moves on; false (and no change) when the move is not legal, e.g. ending twice. */
-    boolean moveTo(SessionState next) {
+    boolean moveTo(GatewaySessionState next) {
         if (!state.canMoveTo(next)) {
             return false;
         }

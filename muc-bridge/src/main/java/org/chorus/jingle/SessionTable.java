@@ -27,8 +27,8 @@ final class SessionTable {
     private final Map<SessionKey, GatewaySession> byKey = new HashMap<>();
     private final Map<MediaLeg, GatewaySession> byLeg = new IdentityHashMap<>();
     private final Map<JID, Set<GatewaySession>> byPeer = new HashMap<>();
-    private final Map<ParticipantKey, SendingSession> senders = new HashMap<>();
-    private final Map<SendingSession, Set<ForwardingSession>> bySource = new IdentityHashMap<>();
+    private final Map<ParticipantKey, PublishingSession> senders = new HashMap<>();
+    private final Map<PublishingSession, Set<ForwardingSession>> bySource = new IdentityHashMap<>();
 
     /**
      * Adds a session; false, and nothing changed, when its key is taken, or when it is a sending
@@ -38,13 +38,13 @@ final class SessionTable {
         if (byKey.containsKey(session.key()) || byLeg.containsKey(session.leg())) {
             return false;
         }
-        if (session instanceof SendingSession s && senders.containsKey(participant(s))) {
+        if (session instanceof PublishingSession s && senders.containsKey(participant(s))) {
             return false;
         }
         byKey.put(session.key(), session);
         byLeg.put(session.leg(), session);
         byPeer.computeIfAbsent(session.peer(), p -> new LinkedHashSet<>()).add(session);
-        if (session instanceof SendingSession s) {
+        if (session instanceof PublishingSession s) {
             senders.put(participant(s), s);
             bySource.put(s, new LinkedHashSet<>());
         } else if (session instanceof ForwardingSession f) {
@@ -63,7 +63,7 @@ final class SessionTable {
         if (ofPeer != null && ofPeer.remove(session) && ofPeer.isEmpty()) {
             byPeer.remove(session.peer());
         }
-        if (session instanceof SendingSession s) {
+        if (session instanceof PublishingSession s) {
             senders.remove(participant(s), s);
             Set<ForwardingSession> carrying = bySource.get(s);
             if (carrying != null && carrying.isEmpty()) {
@@ -88,7 +88,7 @@ final class SessionTable {
     }
 
     /** The participant's own session in that room's call. */
-    Optional<SendingSession> sender(ParticipantKey participant) {
+    Optional<PublishingSession> sender(ParticipantKey participant) {
         return Optional.ofNullable(senders.get(participant));
     }
 
@@ -108,15 +108,15 @@ final class SessionTable {
     }
 
     /** The forwarding sessions that carry this sending session's streams to others. */
-    List<ForwardingSession> carrying(SendingSession source) {
+    List<ForwardingSession> carrying(PublishingSession source) {
         Set<ForwardingSession> set = bySource.get(source);
         return set == null ? List.of() : List.copyOf(set);
     }
 
     /** The sending sessions of a room's call, in the order they came. */
-    List<SendingSession> senders(Room room) {
-        List<SendingSession> inRoom = new ArrayList<>();
-        for (SendingSession s : senders.values()) {
+    List<PublishingSession> senders(Room room) {
+        List<PublishingSession> inRoom = new ArrayList<>();
+        for (PublishingSession s : senders.values()) {
             if (s.room() == room) {
                 inRoom.add(s);
             }
@@ -125,7 +125,7 @@ final class SessionTable {
     }
 
     /** Every sending session, a copy. */
-    List<SendingSession> senders() {
+    List<PublishingSession> senders() {
         return new ArrayList<>(senders.values());
     }
 
@@ -150,7 +150,7 @@ final class SessionTable {
         return byKey.size();
     }
 
-    private static ParticipantKey participant(SendingSession s) {
+    private static ParticipantKey participant(PublishingSession s) {
         return new ParticipantKey(s.room(), s.peer());
     }
 }

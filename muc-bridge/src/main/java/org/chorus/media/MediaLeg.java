@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.chorus.jingle.Candidate;
+import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.IceCandidates;
 import org.chorus.jingle.IceTransport;
@@ -121,7 +121,7 @@ public final class MediaLeg {
 
     /** The gateway's ICE credentials, candidates and DTLS fingerprint, for the offer or the answer. */
     public LocalTransport localTransport() {
-        List<Candidate> candidates = IceCandidates.toJingle(ice.localCandidates());
+        List<JingleCandidate> candidates = IceCandidates.toJingle(ice.localCandidates());
         return new LocalTransport(ice.localUfrag(), ice.localPassword(), plane.certificate().hashFunction(),
                 plane.certificate().fingerprint(), candidates);
     }
@@ -152,7 +152,7 @@ public final class MediaLeg {
         if (remote.ufrag() != null && remote.pwd() != null) {
             ice.setRemoteCredentials(remote.ufrag(), remote.pwd());
         }
-        for (Candidate c : remote.candidates()) {
+        for (JingleCandidate c : remote.candidates()) {
             addRemoteCandidate(c);
         }
         Fingerprint fp = remote.fingerprint();
@@ -165,7 +165,7 @@ public final class MediaLeg {
     }
 
     /** A trickled candidate; false when ICE cannot use it (TCP, port 9, another component). */
-    public boolean addRemoteCandidate(Candidate candidate) {
+    public boolean addRemoteCandidate(JingleCandidate candidate) {
         return IceCandidates.toIce(candidate).map(ice::addRemoteCandidate).orElse(false);
     }
 

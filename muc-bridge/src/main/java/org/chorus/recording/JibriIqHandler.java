@@ -4,7 +4,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.chorus.command.RoomLookup;
-import org.chorus.gateway.IqHandler;
+import org.chorus.xmpp.IqHandler;
 import org.chorus.muc.Room;
 import org.chorus.xmpp.Namespaces;
 import org.chorus.xmpp.Stanzas;

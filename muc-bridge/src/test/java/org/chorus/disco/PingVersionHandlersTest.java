@@ -12,7 +12,7 @@ import org.xmpp.packet.PacketError.Condition;
 
 class PingVersionHandlersTest {
 
-    private static IQ answer(org.chorus.gateway.IqHandler handler, IQ request) {
+    private static IQ answer(org.chorus.xmpp.IqHandler handler, IQ request) {
         return handler.handle(request).toCompletableFuture().join();
     }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.chorus.media.MediaLeg;
 import org.chorus.media.MediaPlane;
-import org.chorus.media.Publisher;
 import org.chorus.media.dtls.DtlsRole;
 import org.chorus.media.ice.IceSettings;
 import org.chorus.muc.Room;
@@ -61,7 +60,7 @@ class SessionTableTest {
 
     @Test
     void aTakenKeyCannotBeAddedAgainAndTheFirstSessionStays() throws Exception {
-        SendingSession first = sending(team, ALICE, "s1");
+        PublishingSession first = sending(team, ALICE, "s1");
         assertThat(table.add(first)).isTrue();
         ForwardingSession sameSid = forwarding(team, ALICE, "s1", sending(team, BOB, "b1"));
 
@@ -73,8 +72,8 @@ class SessionTableTest {
 
     @Test
     void theSameSidWithAnotherConferenceIsAnotherSession() throws Exception {
-        SendingSession inTeam = sending(team, ALICE, "s1");
-        SendingSession inOther = sending(other, ALICE, "s1");
+        PublishingSession inTeam = sending(team, ALICE, "s1");
+        PublishingSession inOther = sending(other, ALICE, "s1");
 
         assertThat(table.add(inTeam)).isTrue();
         assertThat(table.add(inOther)).isTrue();
@@ -92,8 +91,8 @@ class SessionTableTest {
 
     @Test
     void removalRemovesOnlyTheSessionGivenFromEveryIndex() throws Exception {
-        SendingSession alice = sending(team, ALICE, "a1");
-        SendingSession bob = sending(team, BOB, "b1");
+        PublishingSession alice = sending(team, ALICE, "a1");
+        PublishingSession bob = sending(team, BOB, "b1");
         ForwardingSession aliceToBob = forwarding(team, BOB, "call:1", alice);
         ForwardingSession bobToAlice = forwarding(team, ALICE, "call:2", bob);
         for (GatewaySession s : List.of(alice, bob, aliceToBob, bobToAlice)) {
@@ -121,7 +120,7 @@ class SessionTableTest {
 
     @Test
     void forwardingSessionsOfARemovedSenderStayFindableUntilTheyAreRemovedToo() throws Exception {
-        SendingSession alice = sending(team, ALICE, "a1");
+        PublishingSession alice = sending(team, ALICE, "a1");
         ForwardingSession toBob = forwarding(team, BOB, "call:1", alice);
         table.add(alice);
         table.add(toBob);
@@ -134,13 +133,12 @@ class SessionTableTest {
         assertThat(table.size()).isZero();
     }
 
-    private SendingSession sending(Room room, JID peer, String sid) throws IOException {
+    private PublishingSession sending(Room room, JID peer, String sid) throws IOException {
         MediaLeg leg = leg();
-        return new SendingSession(new SessionKey(peer, room.conferenceJid(), sid), room, leg, negotiated,
-                new Publisher(plane, leg, negotiated), peer.getNode());
+        return new PublishingSession(new SessionKey(peer, room.conferenceJid(), sid), room, leg, negotiated, peer.getNode());
     }
 
-    private ForwardingSession forwarding(Room room, JID receiver, String sid, SendingSession source) throws IOException {
+    private ForwardingSession forwarding(Room room, JID receiver, String sid, PublishingSession source) throws IOException {
         return new ForwardingSession(new SessionKey(receiver, room.conferenceJid(), sid), room, leg(), source, null);
     }
 

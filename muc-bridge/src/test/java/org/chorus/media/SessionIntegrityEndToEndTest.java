@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.chorus.jingle.Candidate;
+import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.IceTransport;
@@ -188,10 +188,10 @@ class SessionIntegrityEndToEndTest {
         SendingSession call = alice.join(room.conference);
         List<IQ> answers = new ArrayList<>();
         for (int batch = 0; batch < 5; batch++) {
-            List<Candidate> some = new ArrayList<>();
+            List<JingleCandidate> some = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 int n = batch * 30 + i;
-                some.add(Candidate.udpHost("f" + n, 1, 2130706431L - n, "127.0.0.1", 40000 + n, 0, "c" + n));
+                some.add(JingleCandidate.udpHost("f" + n, 1, 2130706431L - n, "127.0.0.1", 40000 + n, 0, "c" + n));
             }
             answers.add(alice.xmpp.sendIqAndWait(JingleMessages.transportInfo(alice.xmpp.jid(), room.conference,
                     call.sid(), "audio", new IceTransport(null, null, null, false, some, false))));

@@ -226,7 +226,7 @@ public final class ClientDescriptions {
 
     /** Our transport: credentials, candidates, fingerprint with the given setup, rtcp-mux. */
     static IceTransport transport(String ufrag, String pwd, String hash, String fingerprint, DtlsSetup setup,
-            List<org.chorus.jingle.Candidate> candidates) {
+            List<org.chorus.jingle.JingleCandidate> candidates) {
         return new IceTransport(ufrag, pwd, new Fingerprint(hash, fingerprint, setup), true, candidates, false);
     }
 

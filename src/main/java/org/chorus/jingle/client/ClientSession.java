@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.chorus.jingle.Candidate;
+import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.IceTransport;
 import org.chorus.jingle.JingleConverter;
@@ -282,7 +282,7 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
     }
 
     private void addRemoteCandidates(IceTransport transport) {
-        for (Candidate candidate : transport.candidates()) {
+        for (JingleCandidate candidate : transport.candidates()) {
             Optional<org.chorus.media.ice.Candidate> converted = IceCandidates.toIce(candidate);
             if (converted.isPresent()) {
                 ice.addRemoteCandidate(converted.get());

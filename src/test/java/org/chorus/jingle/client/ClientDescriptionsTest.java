@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import org.chorus.jingle.Candidate;
+import org.chorus.jingle.JingleCandidate;
+import org.chorus.jingle.SmackJingleReading;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.ForwardingOffer;
@@ -40,7 +41,7 @@ class ClientDescriptionsTest {
     private static final String FINGERPRINT =
             "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99";
     private static final LocalStreams STREAMS = new LocalStreams(1111L, 2222L, 3333L, "cname-1", "stream-1");
-    private static final Candidate HOST = Candidate.udpHost("1", 1, 2130706431L, "127.0.0.1", 40000, 0, "c1");
+    private static final JingleCandidate HOST = JingleCandidate.udpHost("1", 1, 2130706431L, "127.0.0.1", 40000, 0, "c1");
 
     private final Negotiation negotiation = Negotiation.withDefaults();
 
@@ -50,7 +51,7 @@ class ClientDescriptionsTest {
 
     private static LocalTransport gateway() {
         return new LocalTransport("gwUf", "gateway-password-0123456", "sha-256", FINGERPRINT.replace("AA", "AB"),
-                List.of(Candidate.udpHost("1", 1, 2130706431L, "127.0.0.1", 10000, 0, "g1")));
+                List.of(JingleCandidate.udpHost("1", 1, 2130706431L, "127.0.0.1", 10000, 0, "g1")));
     }
 
     @Test
@@ -82,7 +83,7 @@ class ClientDescriptionsTest {
         assertThat(group.attributeValue("semantics")).isEqualTo("BUNDLE");
 
         // and read back, it is exactly what we described
-        SessionDescription read = JingleConverter.readSession(JingleStanzas.toJingleIq(wire));
+        SessionDescription read = JingleConverter.readSession(SmackJingleReading.toJingleIq(wire));
         assertThat(read).isEqualTo(offer);
         MediaContent audio = read.content("audio").orElseThrow();
         assertThat(audio.payloadTypes()).containsExactly(ClientDescriptions.opus());
@@ -201,22 +202,22 @@ class ClientDescriptionsTest {
     void candidatesConvertBothWays() {
         org.chorus.media.ice.Candidate ice = new org.chorus.media.ice.Candidate("7", 1, "udp", 2130706431L, "192.0.2.1",
                 5000, org.chorus.media.ice.Candidate.Type.SRFLX, 0, "id7", 0, "10.0.0.1", 5001);
-        Candidate jingle = IceCandidates.toJingle(ice);
+        JingleCandidate jingle = IceCandidates.toJingle(ice);
         assertThat(jingle.type()).isEqualTo("srflx");
         assertThat(jingle.relAddr()).isEqualTo("10.0.0.1");
         assertThat(jingle.relPort()).isEqualTo(5001);
         assertThat(IceCandidates.toIce(jingle)).contains(ice);
 
-        Candidate browser = new Candidate("842163049", 1, "udp", 1677729535L, "198.51.100.7", 61234, "host",
+        JingleCandidate browser = new JingleCandidate("842163049", 1, "udp", 1677729535L, "198.51.100.7", 61234, "host",
                 null, null, null, null, null, null);
         assertThat(IceCandidates.toIce(browser)).hasValueSatisfying(c -> {
             assertThat(c.generation()).isZero();
             assertThat(c.network()).isZero();
             assertThat(c.type()).isEqualTo(org.chorus.media.ice.Candidate.Type.HOST);
         });
-        Candidate tcp = new Candidate("1", 1, "tcp", 1518280447L, "198.51.100.7", 9, "host", 0, null, null, null, null, "active");
+        JingleCandidate tcp = new JingleCandidate("1", 1, "tcp", 1518280447L, "198.51.100.7", 9, "host", 0, null, null, null, null, "active");
         assertThat(IceCandidates.toIce(tcp)).hasValueSatisfying(c -> assertThat(c.isUdp()).isFalse());
-        Candidate odd = new Candidate("1", 1, "udp", 1L, "198.51.100.7", 9, "weird", 0, null, null, null, null, null);
+        JingleCandidate odd = new JingleCandidate("1", 1, "udp", 1L, "198.51.100.7", 9, "weird", 0, null, null, null, null, null);
         assertThat(IceCandidates.toIce(odd)).isEmpty();
     }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
-import org.chorus.jingle.Candidate;
+import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.CodecPolicy;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.ForwardingOffer;
@@ -234,7 +234,7 @@ final class FakeConference implements AutoCloseable {
                     leg.local.fingerprint(), List.of());
             connection().sendStanza(JingleMessages.sessionAccept(jid(), iq.getFrom(), iq.getSID(), negotiated, bare));
             String content = negotiated.bundle().get(0);
-            for (Candidate candidate : leg.local.candidates()) {
+            for (JingleCandidate candidate : leg.local.candidates()) {
                 connection().sendStanza(JingleMessages.transportInfo(jid(), iq.getFrom(), iq.getSID(), content,
                         leg.local.ufrag(), leg.local.pwd(), candidate));
             }
@@ -293,7 +293,7 @@ final class FakeConference implements AutoCloseable {
     }
 
     private static void addCandidates(Leg leg, IceTransport transport) {
-        for (Candidate candidate : transport.candidates()) {
+        for (JingleCandidate candidate : transport.candidates()) {
             IceCandidates.toIce(candidate).ifPresent(leg.ice::addRemoteCandidate);
         }
     }

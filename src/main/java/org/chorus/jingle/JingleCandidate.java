@@ -7,7 +7,7 @@ import java.util.Objects;
  * An ICE candidate (XEP-0176). {@code generation}, {@code id}, {@code network}, the related address
  * and port, and {@code tcptype} are null when absent; browsers often leave out the first three.
  */
-public record Candidate(
+public record JingleCandidate(
         String foundation,
         int component,
         String protocol,
@@ -24,7 +24,7 @@ public record Candidate(
 
     public static final String HOST = "host";
 
-    public Candidate {
+    public JingleCandidate {
         Objects.requireNonNull(foundation, "foundation");
         Objects.requireNonNull(protocol, "protocol");
         Objects.requireNonNull(ip, "ip");
@@ -45,8 +45,8 @@ public record Candidate(
     }
 
     /** A host candidate on UDP, as the gateway announces on its single media port. */
-    public static Candidate udpHost(String foundation, int component, long priority, String ip, int port, int generation, String id) {
-        return new Candidate(foundation, component, "udp", priority, ip, port, HOST, generation, id, 0, null, null, null);
+    public static JingleCandidate udpHost(String foundation, int component, long priority, String ip, int port, int generation, String id) {
+        return new JingleCandidate(foundation, component, "udp", priority, ip, port, HOST, generation, id, 0, null, null, null);
     }
 
     public boolean isUdp() {

@@ -1,4 +1,4 @@
-package org.chorus.gateway;
+package org.chorus.xmpp;
 
 import java.util.concurrent.CompletionStage;
 import org.xmpp.packet.IQ;
