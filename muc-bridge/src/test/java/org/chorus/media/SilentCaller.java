@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.chorus.jingle.Candidate;
+import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.IceTransport;
@@ -71,7 +71,7 @@ final class SilentCaller implements AutoCloseable {
     /** Sends the session-initiate (as a browser's would be) and returns its sid once the gateway acknowledged it. */
     String call(Jid conference, ClientMedia media) {
         String sid = "silent" + HexFormat.of().formatHex(bytes(6));
-        Candidate host = Candidate.udpHost("1", 1, 2_130_706_431L, deaf.getLocalAddress().getHostAddress(),
+        JingleCandidate host = JingleCandidate.udpHost("1", 1, 2_130_706_431L, deaf.getLocalAddress().getHostAddress(),
                 deaf.getLocalPort(), 0, "silent1");
         String ufrag = HexFormat.of().formatHex(bytes(4));
         String pwd = HexFormat.of().formatHex(bytes(12));
