@@ -45,7 +45,7 @@ import org.xmpp.packet.PacketError.Condition;
  */
 public final class ConferenceSessions implements CallListener, MediaLeg.Listener, RecordingManager.RecorderCalls {
     private static final Logger log = LoggerFactory.getLogger(ConferenceSessions.class);
-    private static final Duration PEER_CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final Duration PEER_CLOSE_GRACE = Duration.ofSeconds(1);
     private static final JingleElementReader READER = JingleElementReader.DEFAULT;
 
     /** Limits of the session layer: what a call may take, silence before a sender leaves, the REMB cap. */

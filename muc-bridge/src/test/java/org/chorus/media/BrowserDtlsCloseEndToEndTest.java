@@ -22,10 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A browser that goes away without a word of Jingle: three headless Chromium pages are in a call
  * through the real gateway, then one closes the RTCPeerConnection of its own call, which sends DTLS
- * close_notify and nothing else. The gateway gives the member's own session-terminate 2 s to arrive
+ * close_notify and nothing else. The gateway gives the member's own session-terminate 1 s to arrive
  * (docs/protocol.md §7), then ends the member's session and, as it left, the sessions that carried
- * its stream to the other two, all with {@code <gone/>}. The driver waits for those ends 2 s plus
- * one more for the stanzas to cross the server, and reports when each came.
+ * its stream to the other two, all with {@code <gone/>}. The driver waits for those ends 2 s, the
+ * figure a user is promised, and reports when each came.
  *
  * <p>Node, npm and Chromium are required, as for {@link BrowserCallEndToEndTest}.
  */
@@ -35,7 +35,7 @@ class BrowserDtlsCloseEndToEndTest {
     private static final Path BROWSER_DIR = Path.of(System.getProperty("basedir", ".")).resolve("src/test/browser");
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     /** The gateway's wait for a closing member's own session-terminate (docs/protocol.md §7). */
-    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
     private static final Duration CLOSE_WAIT = CLOSE_GRACE.plusSeconds(1);
     private static final List<String> NAMES = List.of("alice", "bob", "carol");
     private static final String CLOSER = "carol";
