@@ -119,8 +119,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         NegotiatedSession negotiated = ((NegotiationResult.Success<NegotiatedSession>) result).result();
         MediaLeg leg;
         try {
-            leg = new MediaLeg(plane, "send " + occupant.nick() + "@" + room.jid().getNode(), false,
-                    roleFor(negotiated.localSetup()), signalling, this);
+            leg = new MediaLeg(plane, plane.openPort(), "send " + occupant.nick() + "@" + room.jid().getNode(),
+                    MediaLeg.Start.answering(roleFor(negotiated.localSetup())), signalling, this);
         } catch (IOException | RuntimeException e) {
             log.warn("{}: cannot open media for {}: {}", room.jid(), member, e.toString());
             return Stanzas.error(iq, Condition.internal_server_error, "the gateway cannot open media now");
@@ -329,8 +329,8 @@ public final class ConferenceSessions implements CallListener, MediaLeg.Listener
         MediaLeg leg;
         try {
             // a receiver answers our actpass with 'active' (the browsers' choice), making us the DTLS server
-            leg = new MediaLeg(plane, "fwd " + source.nick() + "->" + receiver.getNode() + "@" + room.jid().getNode(),
-                    true, DtlsRole.SERVER, signalling, this);
+            leg = new MediaLeg(plane, plane.openPort(), "fwd " + source.nick() + "->" + receiver.getNode() + "@"
+                    + room.jid().getNode(), MediaLeg.Start.offering(DtlsRole.SERVER), signalling, this);
         } catch (IOException | RuntimeException e) {
             log.warn("{}: cannot open media to {}: {}", room.jid(), receiver, e.toString());
             return;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * certificate, the SRTP warm-up) are paid here, at
  * start, not on the first call.
  */
-public final class MediaPlane implements AutoCloseable {
+public final class MediaPlane implements LegResources, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaPlane.class);
 
     /**
@@ -112,11 +112,29 @@ public final class MediaPlane implements AutoCloseable {
         return port;
     }
 
+    /** The one media port: every leg runs on it. */
+    @Override
+    public SharedUdpPort openPort() {
+        return port;
+    }
+
+    /** Nothing to do: the media port outlives every leg, and closes with the plane. */
+    @Override
+    public void releasePort(SharedUdpPort legPort) {
+    }
+
+    @Override
+    public IceSettings iceSettings() {
+        return settings.ice();
+    }
+
+    @Override
     public DtlsCertificate certificate() {
         return certificate;
     }
 
     /** The threads every leg's DTLS handshake runs on; closed with the plane. */
+    @Override
     public DtlsWorkers dtlsWorkers() {
         return dtlsWorkers;
     }

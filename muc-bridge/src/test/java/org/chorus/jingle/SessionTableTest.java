@@ -143,7 +143,7 @@ class SessionTableTest {
     }
 
     private MediaLeg leg() throws IOException {
-        MediaLeg leg = new MediaLeg(plane, "test", true, DtlsRole.SERVER, Runnable::run, new MediaLeg.Listener() {
+        MediaLeg leg = new MediaLeg(plane, plane.openPort(), "test", MediaLeg.Start.offering(DtlsRole.SERVER), Runnable::run, new MediaLeg.Listener() {
             @Override
             public void secure(MediaLeg l) {}
 

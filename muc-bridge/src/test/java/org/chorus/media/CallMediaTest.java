@@ -111,7 +111,7 @@ class CallMediaTest {
     }
 
     private MediaLeg leg() throws IOException {
-        MediaLeg leg = new MediaLeg(plane, "test", true, DtlsRole.SERVER, Runnable::run, new MediaLeg.Listener() {
+        MediaLeg leg = new MediaLeg(plane, plane.openPort(), "test", MediaLeg.Start.offering(DtlsRole.SERVER), Runnable::run, new MediaLeg.Listener() {
             @Override
             public void secure(MediaLeg l) {}
 

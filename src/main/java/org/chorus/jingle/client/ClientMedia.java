@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.chorus.media.LegResources;
 import org.chorus.media.dtls.DtlsCertificate;
 import org.chorus.media.dtls.DtlsWorkers;
 import org.chorus.media.ice.IceSettings;
@@ -37,7 +38,7 @@ import org.chorus.media.srtp.SrtpStartup;
  * <p>Thread-safe. {@link #close()} closes the ports still open, the loop and the DTLS workers;
  * close the clients first.
  */
-public final class ClientMedia implements AutoCloseable {
+public final class ClientMedia implements LegResources, AutoCloseable {
 
     /** Buffers kept in the pool; more are allocated when needed and dropped when released. */
     static final int POOLED_BUFFERS = 256;
@@ -92,12 +93,19 @@ public final class ClientMedia implements AutoCloseable {
         return settings;
     }
 
+    @Override
+    public IceSettings iceSettings() {
+        return settings;
+    }
+
     /** The certificate every session of the process presents in DTLS. */
+    @Override
     public DtlsCertificate certificate() {
         return certificate;
     }
 
     /** The threads every session's DTLS handshake runs on. */
+    @Override
     public DtlsWorkers dtlsWorkers() {
         return dtlsWorkers;
     }
@@ -116,8 +124,9 @@ public final class ClientMedia implements AutoCloseable {
         return closed;
     }
 
-    /** A new ephemeral port for one session; give it back with {@link #closePort}. */
-    SharedUdpPort openPort() throws IOException {
+    /** A new ephemeral port for one session; give it back with {@link #releasePort}. */
+    @Override
+    public SharedUdpPort openPort() throws IOException {
         if (closed) {
             throw new IllegalStateException("the client media is closed");
         }
@@ -128,6 +137,12 @@ public final class ClientMedia implements AutoCloseable {
             throw new IllegalStateException("the client media is closed");
         }
         return port;
+    }
+
+    /** Closes a session's port: a client's ports are each a session's own. */
+    @Override
+    public void releasePort(SharedUdpPort port) {
+        closePort(port);
     }
 
     /** Closes a session's port (and any session still open on it). Idempotent. */

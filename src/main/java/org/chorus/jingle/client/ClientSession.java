@@ -1,6 +1,6 @@
 package org.chorus.jingle.client;
 
-import org.chorus.jingle.IceCandidates;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,14 +10,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.IceTransport;
 import org.chorus.jingle.JingleConverter;
+import org.chorus.jingle.LocalTransport;
 import org.chorus.jingle.MalformedJingleException;
 import org.chorus.jingle.TransportUpdate;
+import org.chorus.media.MediaLeg;
 import org.chorus.media.SecureTransport;
-import org.chorus.media.dtls.DtlsFingerprint;
 import org.chorus.media.dtls.DtlsRole;
 import org.chorus.media.ice.IceSession;
 import org.chorus.media.ice.SharedUdpPort;
@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the two kinds of client session share: the Jingle session ID and peer, the session's own UDP
- * port with its ICE session, the DTLS-SRTP transport on top, the state, and the end.
+ * port with its {@link MediaLeg} (ICE, and DTLS-SRTP on top), the state, and the end.
  *
  * <p>The session is over when either side terminates it or its transport fails: ICE failure or
  * consent loss, and a DTLS failure, end it with {@code <failed-transport/>} (a certificate that does
@@ -55,13 +55,11 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
     private final String sid;
     private final Jid peer;
     private final SharedUdpPort port;
-    final IceSession ice;
+    final MediaLeg leg;
 
     private final Object lock = new Object();
     private volatile SessionState state;
-    private volatile SecureTransport secure; // set under lock
     private volatile DtlsRole dtlsRole;
-    private final AtomicBoolean dtlsStarted = new AtomicBoolean();
     private final AtomicBoolean tornDown = new AtomicBoolean();
     private final CompletableFuture<Void> secured = new CompletableFuture<>();
     private final CompletableFuture<String> ended = new CompletableFuture<>();
@@ -70,14 +68,30 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
     private volatile boolean endedByPeer;
     private volatile boolean networkLost;
 
-    ClientSession(ConferenceClient client, String sid, Jid peer, SharedUdpPort port, IceSession ice, SessionState initial) {
+    /**
+     * @param start who we are in the session: the offerer (ICE controlling) or the answerer, and
+     *     the DTLS role we take, or expect to take
+     */
+    ClientSession(ConferenceClient client, String sid, Jid peer, SharedUdpPort port, String legName,
+            MediaLeg.Start start, SessionState initial) throws IOException {
         this.client = Objects.requireNonNull(client, "client");
         this.sid = Objects.requireNonNull(sid, "sid");
         this.peer = Objects.requireNonNull(peer, "peer");
         this.port = Objects.requireNonNull(port, "port");
-        this.ice = Objects.requireNonNull(ice, "ice");
         this.state = initial;
-        ice.addStateListener(this::onIceState); // no ICE state changes before start(), which comes later
+        // leg events come where they happen (ICE event thread, DTLS worker): no event before start()
+        this.leg = new MediaLeg(client.media(), port, legName, start, Runnable::run, new LegEvents());
+        leg.setSink(new MediaLeg.PacketSink() {
+            @Override
+            public void rtp(byte[] buffer, int offset, int length) {
+                handleRtp(buffer, offset, length);
+            }
+
+            @Override
+            public void rtcp(byte[] buffer, int offset, int length) {
+                handleRtcp(buffer, offset, length);
+            }
+        });
     }
 
     // ---- public API -------------------------------------------------------------------------------
@@ -171,19 +185,17 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
 
     /** The state of the ICE session. */
     public IceSession.State iceState() {
-        return ice.state();
+        return leg.iceState();
     }
 
     /** The DTLS-SRTP counters, once the session is accepted. */
     public Optional<SecureTransport.Stats> stats() {
-        SecureTransport s = secure;
-        return s == null ? Optional.empty() : Optional.of(s.stats());
+        return dtlsRole == null ? Optional.empty() : Optional.of(leg.stats());
     }
 
     /** The negotiated SRTP profile, once DTLS has agreed on one. */
     public Optional<SrtpProfile> srtpProfile() {
-        SecureTransport s = secure;
-        return s == null ? Optional.empty() : Optional.ofNullable(s.profile());
+        return dtlsRole == null ? Optional.empty() : Optional.ofNullable(leg.profile());
     }
 
     /** The local UDP port of this session. */
@@ -210,9 +222,9 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
 
     /** Our transport for an offer or answer, with the given setup. */
     IceTransport localTransport(DtlsSetup setup) {
-        return ClientDescriptions.transport(ice.localUfrag(), ice.localPassword(),
-                client.media().certificate().hashFunction(), client.media().certificate().fingerprint(), setup,
-                IceCandidates.toJingle(ice.localCandidates()));
+        LocalTransport local = leg.localTransport();
+        return ClientDescriptions.transport(local.ufrag(), local.pwd(), local.hash(), local.fingerprint(), setup,
+                local.candidates());
     }
 
     /** Whether a request of this session may come from {@code from}. */
@@ -232,38 +244,16 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
      * the ClientHello), once ICE is connected as DTLS client (so that the first flight is not lost).
      */
     void startMedia(IceTransport remote, DtlsRole role) {
-        DtlsFingerprint fingerprint = new DtlsFingerprint(remote.fingerprint().hash(), remote.fingerprint().value());
-        SecureTransport transport;
         synchronized (lock) {
             if (state == SessionState.ENDED) {
                 return;
             }
             state = SessionState.CONNECTING;
+            leg.useRole(role);
             dtlsRole = role;
-            // DTLS gets the time ICE gets (the connect timeout), counted from the start of the handshake.
-            transport = new SecureTransport(ice, client.media().dtlsWorkers(), client.media().certificate(), role,
-                    SrtpProfile.DEFAULT_PREFERENCE, fingerprint, client.media().settings().connectTimeout());
-            transport.setMediaListener(new SecureTransport.MediaListener() {
-                @Override
-                public void onRtp(byte[] buffer, int offset, int length) {
-                    handleRtp(buffer, offset, length);
-                }
-
-                @Override
-                public void onRtcp(byte[] buffer, int offset, int length) {
-                    handleRtcp(buffer, offset, length);
-                }
-            });
-            transport.setStateListener(this::onSecureState);
-            secure = transport;
         }
-        ice.setRemoteCredentials(remote.ufrag(), remote.pwd());
-        addRemoteCandidates(remote);
-        ice.start();
-        IceSession.State iceState = ice.state();
-        if (role == DtlsRole.SERVER || iceState == IceSession.State.CONNECTED || iceState == IceSession.State.DISCONNECTED) {
-            startDtls();
-        }
+        leg.remote(remote);
+        leg.start();
         LOG.debug("{}: media started, DTLS {}", this, role);
     }
 
@@ -276,33 +266,18 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
             return ConferenceClient.badRequest(iq, e.getMessage());
         }
         for (TransportUpdate update : updates) {
-            addRemoteCandidates(update.transport());
+            leg.addRemoteCandidates(update.transport());
         }
         return IQ.createResultIQ(iq);
     }
 
-    private void addRemoteCandidates(IceTransport transport) {
-        for (JingleCandidate candidate : transport.candidates()) {
-            Optional<org.chorus.media.ice.Candidate> converted = IceCandidates.toIce(candidate);
-            if (converted.isPresent()) {
-                ice.addRemoteCandidate(converted.get());
-            } else {
-                LOG.debug("{}: ignoring a candidate of unknown type {}", this, candidate.type());
-            }
-        }
-        if (transport.gatheringComplete()) {
-            ice.remoteGatheringComplete();
-        }
-    }
-
     /** Sends RTP or RTCP through SRTP, protecting it in place: {@code buffer} must have 64 spare bytes after the packet. */
     boolean sendInPlace(byte[] buffer, int offset, int length, boolean rtcp) {
-        SecureTransport s = secure;
-        if (s == null || state != SessionState.SECURE) {
+        if (state != SessionState.SECURE) {
             SrtpSession.requireSpareCapacity(buffer, offset, length);
             return false;
         }
-        return rtcp ? s.sendRtcp(buffer, offset, length) : s.sendRtp(buffer, offset, length);
+        return rtcp ? leg.sendRtcp(buffer, offset, length) : leg.sendRtp(buffer, offset, length);
     }
 
     /** Sends a copy of the packet through SRTP; the caller's buffer is left alone. */
@@ -378,64 +353,24 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
 
     /** Frees DTLS, ICE and the port. Idempotent. */
     void tearDown() {
-        if (!tornDown.compareAndSet(false, true)) {
-            return;
-        }
-        SecureTransport s;
-        synchronized (lock) {
-            s = secure;
-        }
-        try {
-            if (s != null) {
-                s.close();
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("{}: closing DTLS failed", this, e);
-        }
-        try {
-            ice.close();
-        } finally {
-            client.media().closePort(port);
+        if (tornDown.compareAndSet(false, true)) {
+            leg.close(); // closes the port too
         }
     }
 
-    // ---- transport events --------------------------------------------------------------------------
-
-    private void startDtls() {
-        SecureTransport s = secure;
-        if (s == null || state == SessionState.ENDED || !dtlsStarted.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            s.start();
-        } catch (IllegalStateException e) {
-            LOG.debug("{}: DTLS not started: {}", this, e.getMessage());
-        }
-    }
-
-    /** On the shared ICE event thread: never block here. */
-    private void onIceState(IceSession session, IceSession.State from, IceSession.State to) {
-        if (networkLost) {
-            return; // the peer ends the session; it is told nothing from here
-        }
-        if (to == IceSession.State.CONNECTED && dtlsRole == DtlsRole.CLIENT) {
-            startDtls();
-        } else if (to == IceSession.State.FAILED && state != SessionState.ENDED) {
-            String cause = session.failureCause().map(Enum::name).orElse("unknown");
-            end(Reason.FAILED_TRANSPORT.toString(), "ICE failed: " + cause, false, true);
-        }
-    }
+    // ---- transport events ----------------------------------------------------------------------
 
     /**
-     * On a DTLS worker, the DTLS deadline timer, the port's receive thread (the peer closed DTLS), or the
-     * thread that closes the transport: never block here (what follows goes to the client's worker).
+     * On the ICE event thread, a DTLS worker, the DTLS deadline timer, the port's receive thread (the
+     * peer closed DTLS), or the thread that closes the transport: never block here (what follows goes
+     * to the client's worker).
      */
-    private void onSecureState(SecureTransport.State previous, SecureTransport.State current,
-            SecureTransport.FailureReason reason) {
-        if (networkLost) {
-            return;
-        }
-        if (current == SecureTransport.State.SECURE) {
+    private final class LegEvents implements MediaLeg.Listener {
+        @Override
+        public void secure(MediaLeg leg) {
+            if (networkLost) {
+                return; // the peer ends the session; it is told nothing from here
+            }
             boolean changed;
             synchronized (lock) {
                 changed = state == SessionState.CONNECTING;
@@ -444,24 +379,27 @@ public abstract sealed class ClientSession permits SendingSession, ReceivingSess
                 }
             }
             if (changed) {
-                LOG.info("{}: secure ({}, {})", this, dtlsRole, srtpProfile().map(Enum::name).orElse("?"));
+                LOG.info("{}: secure ({}, {})", ClientSession.this, dtlsRole, srtpProfile().map(Enum::name).orElse("?"));
                 client.execute(() -> {
-                    client.notifySecure(this);
+                    client.notifySecure(ClientSession.this);
                     secured.complete(null);
                 });
             }
-        } else if (current == SecureTransport.State.FAILED && state != SessionState.ENDED) {
-            if (reason == SecureTransport.FailureReason.CLOSED_BY_PEER
-                    || reason == SecureTransport.FailureReason.PROTOCOL_ERROR) {
+        }
+
+        @Override
+        public void failed(MediaLeg leg, MediaLeg.Failure failure, String detail) {
+            if (networkLost || state == SessionState.ENDED) {
+                return;
+            }
+            switch (failure) {
                 // the peer closed DTLS or sent a fatal alert (e.g. it rejected our certificate): its
                 // session-terminate, which says why, is usually on its way through the server
-                String why = reason == SecureTransport.FailureReason.CLOSED_BY_PEER ? "the peer closed DTLS"
-                        : "DTLS failed: " + reason;
-                client.schedule(() -> end(Reason.FAILED_TRANSPORT.toString(), why, false, true), PEER_CLOSE_GRACE);
-            } else if (reason == SecureTransport.FailureReason.FINGERPRINT_MISMATCH) {
-                end(Reason.SECURITY_ERROR.toString(), "the DTLS certificate does not match the fingerprint", false, true);
-            } else {
-                end(Reason.FAILED_TRANSPORT.toString(), "DTLS failed: " + reason, false, true);
+                case CLOSED, PROTOCOL -> client.schedule(() -> end(Reason.FAILED_TRANSPORT.toString(), detail, false, true),
+                        PEER_CLOSE_GRACE);
+                case SECURITY -> end(Reason.SECURITY_ERROR.toString(), detail, false, true);
+                // ICE failure or consent loss, a DTLS timeout
+                case TRANSPORT, CONSENT -> end(Reason.FAILED_TRANSPORT.toString(), detail, false, true);
             }
         }
     }

@@ -14,7 +14,8 @@ import org.chorus.jingle.MediaType;
 import org.chorus.jingle.SessionDescription;
 import org.chorus.jingle.Source;
 import org.chorus.jingle.SourceGroup;
-import org.chorus.media.ice.IceSession;
+import org.chorus.media.MediaLeg;
+import org.chorus.media.dtls.DtlsRole;
 import org.chorus.media.ice.SharedUdpPort;
 import org.chorus.media.rtp.PacketBuffer;
 import org.chorus.media.rtp.Rtcp;
@@ -49,9 +50,11 @@ public final class ReceivingSession extends ClientSession {
     private final String nick;
     private volatile SessionDescription answer;
 
-    private ReceivingSession(ConferenceClient client, String sid, Jid conference, SharedUdpPort port, IceSession ice,
-            SessionDescription offer) {
-        super(client, sid, conference, port, ice, SessionState.CONNECTING);
+    private ReceivingSession(ConferenceClient client, String sid, Jid conference, SharedUdpPort port,
+            SessionDescription offer) throws IOException {
+        // the role of our answer is settled when media starts; we answer 'active' as the browsers do
+        super(client, sid, conference, port, "receive " + sid, MediaLeg.Start.answering(DtlsRole.CLIENT),
+                SessionState.CONNECTING);
         this.offer = offer;
         ConferenceUser user = firstUser(offer.conferenceInfo());
         this.publisherEntity = user == null ? null : user.entity();
@@ -62,8 +65,7 @@ public final class ReceivingSession extends ClientSession {
     /** Creates the session for an offer; ICE is controlled. The caller closes the port on failure. */
     static ReceivingSession create(ConferenceClient client, String sid, Jid conference, SharedUdpPort port,
             SessionDescription offer) throws IOException {
-        IceSession ice = IceSession.builder(port).controlling(false).name("receive " + sid).build();
-        return new ReceivingSession(client, sid, conference, port, ice, offer);
+        return new ReceivingSession(client, sid, conference, port, offer);
     }
 
     /** The publisher's bare JID, from COIN's {@code <user entity='xmpp:…'/>}; empty without one. */

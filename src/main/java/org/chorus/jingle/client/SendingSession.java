@@ -1,6 +1,5 @@
 package org.chorus.jingle.client;
 
-import org.chorus.jingle.IceCandidates;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +7,8 @@ import org.chorus.jingle.DtlsSetup;
 import org.chorus.jingle.JingleConverter;
 import org.chorus.jingle.MalformedJingleException;
 import org.chorus.jingle.SessionDescription;
-import org.chorus.media.ice.IceSession;
+import org.chorus.media.MediaLeg;
+import org.chorus.media.dtls.DtlsRole;
 import org.chorus.media.ice.SharedUdpPort;
 import org.chorus.media.rtp.Rtcp;
 import org.jitsi.xmpp.extensions.jingle.JingleIQ;
@@ -47,27 +47,18 @@ public final class SendingSession extends ClientSession {
     private volatile SessionDescription answer;
     private final CompletableFuture<SessionDescription> accepted = new CompletableFuture<>();
 
-    private SendingSession(ConferenceClient client, String sid, Jid conference, SharedUdpPort port, IceSession ice,
-            LocalStreams streams, SessionDescription offer) {
-        super(client, sid, conference, port, ice, SessionState.PENDING);
+    private SendingSession(ConferenceClient client, String sid, Jid conference, SharedUdpPort port,
+            LocalStreams streams) throws IOException {
+        // a conference answers our actpass with 'active' (the browsers' choice too), making us the DTLS server
+        super(client, sid, conference, port, "join " + sid, MediaLeg.Start.offering(DtlsRole.SERVER), SessionState.PENDING);
         this.streams = streams;
-        this.offer = offer;
+        this.offer = ClientDescriptions.joinOffer(streams, localTransport(DtlsSetup.ACTPASS));
     }
 
     /** Creates the session and its offer; ICE is controlling. The caller closes the port on failure. */
     static SendingSession create(ConferenceClient client, String sid, Jid conference, SharedUdpPort port,
             LocalStreams streams) throws IOException {
-        IceSession ice = IceSession.builder(port).controlling(true).name("join " + sid).build();
-        try {
-            SessionDescription offer = ClientDescriptions.joinOffer(streams,
-                    ClientDescriptions.transport(ice.localUfrag(), ice.localPassword(),
-                            client.media().certificate().hashFunction(), client.media().certificate().fingerprint(),
-                            DtlsSetup.ACTPASS, IceCandidates.toJingle(ice.localCandidates())));
-            return new SendingSession(client, sid, conference, port, ice, streams, offer);
-        } catch (RuntimeException e) {
-            ice.close();
-            throw e;
-        }
+        return new SendingSession(client, sid, conference, port, streams);
     }
 
     /** What we send. */

@@ -207,7 +207,7 @@ class ConferenceClientTest {
         assertThat(sending.answer().orElseThrow().transport().candidates()).isEmpty();
         assertThat(sending.awaitSecure(WAIT)).isTrue();
         assertThat(sending.dtlsRole()).contains(DtlsRole.CLIENT);
-        await().atMost(WAIT).until(sending.ice::isRemoteGatheringComplete);
+        await().atMost(WAIT).until(sending.leg::isRemoteGatheringComplete);
 
         // in place: the array needs room for the SRTP tag
         byte[] tight = rtp(111, 1, 960, sending.streams().audioSsrc(), new byte[20]);

@@ -2,25 +2,31 @@ package org.chorus.media;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.Fingerprint;
 import org.chorus.jingle.IceCandidates;
 import org.chorus.jingle.IceTransport;
+import org.chorus.jingle.JingleCandidate;
 import org.chorus.jingle.LocalTransport;
 import org.chorus.media.dtls.DtlsFingerprint;
 import org.chorus.media.dtls.DtlsRole;
 import org.chorus.media.ice.IceSession;
+import org.chorus.media.ice.SharedUdpPort;
 import org.chorus.media.rtp.PacketBuffer;
 import org.chorus.media.srtp.SrtpProfile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transport of one Jingle session: ICE on the shared port, then DTLS-SRTP on the selected pair.
- * Plaintext RTP and RTCP go to a {@link PacketSink} on the ICE receive thread; state changes go to
- * a {@link Listener} on the signalling executor.
+ * The transport of one Jingle session, for the gateway and for a client alike: ICE on a
+ * {@link SharedUdpPort}, then DTLS-SRTP on the selected pair. Plaintext RTP and RTCP go to a
+ * {@link PacketSink} on the port's receive thread; state changes go to a {@link Listener} on the
+ * executor given (the gateway's signalling thread; a client takes them where they happen).
+ *
+ * <p>Who starts what is the {@link Start}: ICE is controlling on the side that offered; DTLS starts
+ * at once as server, once ICE is connected as client.
  */
 public final class MediaLeg {
     private static final Logger log = LoggerFactory.getLogger(MediaLeg.class);
@@ -40,7 +46,7 @@ public final class MediaLeg {
         }
     }
 
-    /** Why a leg failed, and so how its Jingle session ends (PROTOCOL.md §5, §7). */
+    /** Why a leg failed, and so how its Jingle session ends on the gateway (PROTOCOL.md §5, §7). */
     public enum Failure {
         /** ICE or DTLS did not complete: {@code <failed-transport/>}. */
         TRANSPORT("failed-transport"),
@@ -49,7 +55,9 @@ public final class MediaLeg {
         /** ICE consent was lost after the leg worked: {@code <timeout/>}. */
         CONSENT("timeout"),
         /** The peer closed DTLS: it is leaving, and its session-terminate is usually on its way. */
-        CLOSED("gone");
+        CLOSED("gone"),
+        /** DTLS failed on a fatal alert or a bad message: {@code <failed-transport/>}. */
+        PROTOCOL("failed-transport");
 
         public final String jingleReason;
 
@@ -58,31 +66,53 @@ public final class MediaLeg {
         }
     }
 
-    /** State changes, on the signalling executor. */
+    /**
+     * Who starts what. ICE is controlling on the side that offered (PROTOCOL.md §11). DTLS starts at
+     * once as server (it holds no thread until the peer's ClientHello comes), and once ICE is
+     * connected as client (a first flight sent before that is lost, and the handshake would hold a
+     * DTLS worker until BouncyCastle sends it again, a second later).
+     *
+     * @param dtlsRole the DTLS role if known now (answering), or the likely one (offering actpass);
+     *     see {@link MediaLeg#useRole}
+     */
+    public record Start(boolean offerer, DtlsRole dtlsRole) {
+        public Start {
+            Objects.requireNonNull(dtlsRole, "dtlsRole");
+        }
+
+        /** The offering side, guessing the role the answer will give it. */
+        public static Start offering(DtlsRole likelyRole) {
+            return new Start(true, likelyRole);
+        }
+
+        /** The answering side, with the role its answer takes (or will take). */
+        public static Start answering(DtlsRole role) {
+            return new Start(false, role);
+        }
+
+        boolean iceControlling() {
+            return offerer;
+        }
+
+        static boolean dtlsAtOnce(DtlsRole role) {
+            return role == DtlsRole.SERVER;
+        }
+    }
+
+    /** State changes, on the leg's event executor. */
     public interface Listener {
         void secure(MediaLeg leg);
 
+        /** @param detail what failed, in words (e.g. "ICE failed: CONSENT_EXPIRED") */
         void failed(MediaLeg leg, Failure failure, String detail);
     }
 
-    /** Plaintext packets, on the ICE receive thread; the buffer is only valid during the call. */
+    /** Plaintext packets, on the port's receive thread; the buffer is only valid during the call. */
     public interface PacketSink {
         void rtp(byte[] buffer, int offset, int length);
 
         void rtcp(byte[] buffer, int offset, int length);
     }
-
-    private final MediaPlane plane;
-    private final String name;
-    private final Executor signalling;
-    private final Listener listener;
-    private final IceSession ice;
-    private final Object lock = new Object();
-    private volatile SecureTransport transport;
-    private final AtomicBoolean dtlsStarted = new AtomicBoolean();
-    private volatile PacketSink sink = NO_SINK;
-    private volatile long lastMediaNanos = System.nanoTime();
-    private volatile State state = State.NEW; // written under lock; read without, per forwarded packet
 
     private static final PacketSink NO_SINK = new PacketSink() {
         @Override
@@ -92,23 +122,37 @@ public final class MediaLeg {
         public void rtcp(byte[] buffer, int offset, int length) {}
     };
 
+    private final LegResources resources;
+    private final SharedUdpPort port;
+    private final String name;
+    private final Executor events;
+    private final Listener listener;
+    private final IceSession ice;
+    private final Object lock = new Object();
+    private volatile SecureTransport transport;
+    private final AtomicBoolean dtlsStarted = new AtomicBoolean();
+    private volatile PacketSink sink = NO_SINK;
+    private volatile long lastMediaNanos = System.nanoTime();
+    private volatile State state = State.NEW; // written under lock; read without, per forwarded packet
+
     /**
-     * @param controlling true when the gateway offers (it calls a member back), false when it answers
-     * @param role the DTLS role if known now (answering), or the likely one (offering actpass: the
-     *     peer almost always answers 'active', making the gateway the server); see {@link #useRole}
+     * @param port the port from {@code resources.openPort()}; given back to {@code resources} on {@link #close}
+     * @param events where the listener is called: the gateway's signalling executor, or
+     *     {@code Runnable::run} to be called on the ICE event thread or DTLS worker (never block there)
      */
-    public MediaLeg(MediaPlane plane, String name, boolean controlling, DtlsRole role, Executor signalling,
+    public MediaLeg(LegResources resources, SharedUdpPort port, String name, Start start, Executor events,
             Listener listener) throws IOException {
-        this.plane = plane;
+        this.resources = Objects.requireNonNull(resources, "resources");
+        this.port = Objects.requireNonNull(port, "port");
         this.name = name;
-        this.signalling = signalling;
-        this.listener = listener;
-        this.ice = IceSession.builder(plane.port())
-                .controlling(controlling)
+        this.events = Objects.requireNonNull(events, "events");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.ice = IceSession.builder(port)
+                .controlling(start.iceControlling())
                 .name(name)
                 .listener(this::iceStateChanged)
                 .build();
-        this.transport = newTransport(role);
+        this.transport = newTransport(start.dtlsRole());
     }
 
     public String name() {
@@ -119,11 +163,20 @@ public final class MediaLeg {
         return state;
     }
 
-    /** The gateway's ICE credentials, candidates and DTLS fingerprint, for the offer or the answer. */
+    public boolean isSecure() {
+        return state() == State.SECURE;
+    }
+
+    /** The port the leg runs on. */
+    public SharedUdpPort port() {
+        return port;
+    }
+
+    /** Our ICE credentials, candidates and DTLS fingerprint, for the offer or the answer. */
     public LocalTransport localTransport() {
         List<JingleCandidate> candidates = IceCandidates.toJingle(ice.localCandidates());
-        return new LocalTransport(ice.localUfrag(), ice.localPassword(), plane.certificate().hashFunction(),
-                plane.certificate().fingerprint(), candidates);
+        return new LocalTransport(ice.localUfrag(), ice.localPassword(), resources.certificate().hashFunction(),
+                resources.certificate().fingerprint(), candidates);
     }
 
     public DtlsRole role() {
@@ -132,7 +185,7 @@ public final class MediaLeg {
 
     /**
      * Makes sure the DTLS role is the one the session settled on. Only an offer whose answer took
-     * the unusual role ('passive' to our 'actpass') changes anything, and only before {@link #start}.
+     * the other role than the one guessed changes anything, and only before {@link #start}.
      */
     public void useRole(DtlsRole role) {
         synchronized (lock) {
@@ -152,12 +205,19 @@ public final class MediaLeg {
         if (remote.ufrag() != null && remote.pwd() != null) {
             ice.setRemoteCredentials(remote.ufrag(), remote.pwd());
         }
-        for (JingleCandidate c : remote.candidates()) {
-            addRemoteCandidate(c);
-        }
         Fingerprint fp = remote.fingerprint();
         if (fp != null && fp.hasKnownHash()) {
             transport.setRemoteFingerprint(new DtlsFingerprint(fp.hash(), fp.value()));
+        }
+        addRemoteCandidates(remote);
+    }
+
+    /** The candidates of a transport (trickled or not), and its gathering-complete. */
+    public void addRemoteCandidates(IceTransport remote) {
+        for (JingleCandidate c : remote.candidates()) {
+            if (!addRemoteCandidate(c)) {
+                log.debug("{}: ignoring candidate {} ({} {})", name, c.foundation(), c.protocol(), c.type());
+            }
         }
         if (remote.gatheringComplete()) {
             ice.remoteGatheringComplete();
@@ -173,16 +233,16 @@ public final class MediaLeg {
         ice.remoteGatheringComplete();
     }
 
+    /** Whether the peer said it has sent all its candidates. */
+    public boolean isRemoteGatheringComplete() {
+        return ice.isRemoteGatheringComplete();
+    }
+
     public void setSink(PacketSink sink) {
         this.sink = sink == null ? NO_SINK : sink;
     }
 
-    /**
-     * Starts connectivity checks, and DTLS, each with the connect timeout: as DTLS server at once (it
-     * holds no thread until the peer's ClientHello comes), as DTLS client once ICE is connected (a
-     * first flight sent before that is lost, and the handshake would hold a DTLS worker until
-     * BouncyCastle sends it again, a second later).
-     */
+    /** Starts connectivity checks, and DTLS as {@link Start} says, each with the connect timeout. */
     public void start() {
         synchronized (lock) {
             if (state != State.NEW) {
@@ -192,7 +252,7 @@ public final class MediaLeg {
         }
         ice.start();
         IceSession.State iceState = ice.state();
-        if (transport.role() == DtlsRole.SERVER || iceState == IceSession.State.CONNECTED
+        if (Start.dtlsAtOnce(transport.role()) || iceState == IceSession.State.CONNECTED
                 || iceState == IceSession.State.DISCONNECTED) {
             startDtls();
         }
@@ -201,8 +261,7 @@ public final class MediaLeg {
     /** Protects and sends an RTP packet in place, then releases the buffer. */
     public boolean sendRtp(PacketBuffer packet) {
         try {
-            SecureTransport t = transport;
-            return t.state() == SecureTransport.State.SECURE && t.sendRtp(packet.array(), packet.offset(), packet.length());
+            return sendRtp(packet.array(), packet.offset(), packet.length());
         } finally {
             packet.release();
         }
@@ -211,11 +270,22 @@ public final class MediaLeg {
     /** Protects and sends an RTCP packet in place, then releases the buffer. */
     public boolean sendRtcp(PacketBuffer packet) {
         try {
-            SecureTransport t = transport;
-            return t.state() == SecureTransport.State.SECURE && t.sendRtcp(packet.array(), packet.offset(), packet.length());
+            return sendRtcp(packet.array(), packet.offset(), packet.length());
         } finally {
             packet.release();
         }
+    }
+
+    /** Protects an RTP packet in place (64 spare bytes must follow it) and sends it; false before DTLS is done. */
+    public boolean sendRtp(byte[] buffer, int offset, int length) {
+        SecureTransport t = transport;
+        return t.state() == SecureTransport.State.SECURE && t.sendRtp(buffer, offset, length);
+    }
+
+    /** Protects an RTCP packet in place (64 spare bytes must follow it) and sends it; false before DTLS is done. */
+    public boolean sendRtcp(byte[] buffer, int offset, int length) {
+        SecureTransport t = transport;
+        return t.state() == SecureTransport.State.SECURE && t.sendRtcp(buffer, offset, length);
     }
 
     /** When the peer last sent media (RTP or RTCP), from {@link System#nanoTime()}. */
@@ -223,10 +293,21 @@ public final class MediaLeg {
         return lastMediaNanos;
     }
 
-    public boolean isSecure() {
-        return state() == State.SECURE;
+    public IceSession.State iceState() {
+        return ice.state();
     }
 
+    /** The DTLS-SRTP counters. */
+    public SecureTransport.Stats stats() {
+        return transport.stats();
+    }
+
+    /** The negotiated SRTP profile; null until DTLS has agreed on one. */
+    public SrtpProfile profile() {
+        return transport.profile();
+    }
+
+    /** Closes DTLS and ICE, and gives the port back. Idempotent. */
     public void close() {
         synchronized (lock) {
             if (state == State.CLOSED) {
@@ -234,16 +315,29 @@ public final class MediaLeg {
             }
             state = State.CLOSED;
         }
-        transport.close();
-        ice.close();
+        try {
+            transport.close();
+        } catch (RuntimeException e) {
+            log.debug("{}: closing DTLS failed", name, e);
+        }
+        try {
+            ice.close();
+        } finally {
+            resources.releasePort(port);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MediaLeg[" + name + ", " + state + "]";
     }
 
     // --- internals ---
 
     private SecureTransport newTransport(DtlsRole role) {
         // DTLS gets the time ICE gets: a leg whose handshake never completes fails within the connect timeout.
-        SecureTransport t = new SecureTransport(ice, plane.dtlsWorkers(), plane.certificate(), role,
-                SrtpProfile.DEFAULT_PREFERENCE, null, plane.port().settings().connectTimeout());
+        SecureTransport t = new SecureTransport(ice, resources.dtlsWorkers(), resources.certificate(), role,
+                SrtpProfile.DEFAULT_PREFERENCE, null, resources.iceSettings().connectTimeout());
         t.setMediaListener(new SecureTransport.MediaListener() {
             @Override
             public void onRtp(byte[] buffer, int offset, int length) {
@@ -268,13 +362,19 @@ public final class MediaLeg {
         if (current == SecureTransport.State.SECURE) {
             if (moveTo(State.SECURE)) {
                 lastMediaNanos = System.nanoTime();
-                log.info("{}: secure ({})", name, t.profile());
-                signalling.execute(() -> listener.secure(this));
+                log.info("{}: secure ({}, {})", name, t.role(), t.profile());
+                events.execute(() -> listener.secure(this));
             }
         } else if (current == SecureTransport.State.FAILED) {
-            Failure failure = reason == SecureTransport.FailureReason.FINGERPRINT_MISMATCH ? Failure.SECURITY
-                    : reason == SecureTransport.FailureReason.CLOSED_BY_PEER ? Failure.CLOSED : Failure.TRANSPORT;
-            fail(failure, "DTLS " + reason);
+            if (reason == SecureTransport.FailureReason.FINGERPRINT_MISMATCH) {
+                fail(Failure.SECURITY, "the DTLS certificate does not match the fingerprint");
+            } else if (reason == SecureTransport.FailureReason.CLOSED_BY_PEER) {
+                fail(Failure.CLOSED, "the peer closed DTLS");
+            } else if (reason == SecureTransport.FailureReason.PROTOCOL_ERROR) {
+                fail(Failure.PROTOCOL, "DTLS failed: " + reason);
+            } else {
+                fail(Failure.TRANSPORT, "DTLS failed: " + reason);
+            }
         }
     }
 
@@ -300,15 +400,15 @@ public final class MediaLeg {
             startDtls();
         } else if (to == IceSession.State.FAILED) {
             boolean wasSecure = state() == State.SECURE;
-            String cause = session.failureCause().map(Enum::name).orElse("failed");
-            fail(wasSecure ? Failure.CONSENT : Failure.TRANSPORT, "ICE " + cause);
+            String cause = session.failureCause().map(Enum::name).orElse("unknown");
+            fail(wasSecure ? Failure.CONSENT : Failure.TRANSPORT, "ICE failed: " + cause);
         }
     }
 
     private void fail(Failure failure, String detail) {
         if (moveTo(State.FAILED)) {
             log.info("{}: failed ({}: {})", name, failure, detail);
-            signalling.execute(() -> listener.failed(this, failure, detail));
+            events.execute(() -> listener.failed(this, failure, detail));
         }
     }
 
