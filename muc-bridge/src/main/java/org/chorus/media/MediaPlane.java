@@ -70,6 +70,7 @@ public final class MediaPlane implements LegResources, AutoCloseable {
     private final BufferPool pool;
     private final SenderWorkers forwarding;
     private final KernelDrops kernelDrops;
+    private final MediaPlaneBean bean;
     private final int rtcpSsrc;
 
     private MediaPlane(Settings settings, PortLoop loop, SharedUdpPort port, DtlsCertificate certificate) {
@@ -82,6 +83,7 @@ public final class MediaPlane implements LegResources, AutoCloseable {
         this.pool.prewarm(256);
         this.forwarding = new SenderWorkers(settings.forwardingThreads(), SenderWorkers.DEFAULT_QUEUE_CAPACITY);
         this.kernelDrops = new KernelDrops(port.port());
+        this.bean = new MediaPlaneBean(this);
         this.rtcpSsrc = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE);
     }
 
@@ -94,6 +96,7 @@ public final class MediaPlane implements LegResources, AutoCloseable {
             DtlsCertificate certificate = DtlsCertificate.generate();
             SrtpStartup.Backend backend = SrtpStartup.initialize();
             MediaPlane plane = new MediaPlane(settings, loop, port, certificate);
+            plane.bean.register();
             log.info("Media plane ready on UDP {} ({} socket(s), {} forwarding threads) in {} ms (SRTP backend {}, "
                     + "DTLS fingerprint sha-256 {})", port.localAddress(), port.socketCount(), plane.forwarding.size(),
                     Duration.ofNanos(System.nanoTime() - start).toMillis(), backend, certificate.fingerprint());
@@ -156,9 +159,11 @@ public final class MediaPlane implements LegResources, AutoCloseable {
     /** Logs {@link #counters()}, saying on what occasion (e.g. "a call in team@… ended"). */
     public void logCounters(String occasion) {
         Counters c = counters();
-        log.info("Media drops after {}: kernel {} on UDP port {}, forwarding {} (by shard {})", occasion,
+        SharedUdpPort.Counters p = port.counters();
+        log.info("Media drops after {}: kernel {} on UDP port {}, forwarding {} (by shard {}); the port received {} "
+                + "datagrams, {} from no session's address, {} of no known kind", occasion,
                 c.kernelDrops() == KernelDrops.UNKNOWN ? "unknown" : c.kernelDrops(), port.port(),
-                c.forwardingDrops(), c.shardDrops());
+                c.forwardingDrops(), c.shardDrops(), p.received(), p.unrouted(), p.malformed());
     }
 
     /** The SSRC the gateway's own RTCP (PLI, FIR, REMB) is sent from. */
@@ -173,6 +178,7 @@ public final class MediaPlane implements LegResources, AutoCloseable {
             return;
         }
         logCounters("closing the media port");
+        bean.unregister();
         port.close();
         loop.close();
         dtlsWorkers.close();
