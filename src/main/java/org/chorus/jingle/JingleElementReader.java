@@ -1,5 +1,11 @@
 package org.chorus.jingle;
 
+import static org.chorus.jingle.JingleValues.emptyToNull;
+import static org.chorus.jingle.JingleValues.parseInt;
+import static org.chorus.jingle.JingleValues.parseLong;
+import static org.chorus.jingle.JingleValues.parseSsrc;
+import static org.chorus.jingle.JingleValues.shorten;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -203,7 +209,7 @@ public final class JingleElementReader {
     private PayloadType readPayloadType(Element element, List<RtcpFb> feedback, String content)
             throws MalformedJingleException {
         String where = "payload-type in " + content;
-        int id = JingleReader.parseInt(element.attributeValue("id"), "id of a " + where);
+        int id = parseInt(element.attributeValue("id"), "id of a " + where);
         String name = element.attributeValue("name");
         JingleLimits.checkLength(name, limits.maxNameLength(), "a payload-type name", content);
         String clockrate = element.attributeValue("clockrate");
@@ -213,8 +219,8 @@ public final class JingleElementReader {
             return new PayloadType(
                     id,
                     name == null ? "" : name,
-                    clockrate == null ? 0 : JingleReader.parseInt(clockrate, "clockrate of " + where),
-                    channels == null ? 1 : JingleReader.parseInt(channels, "channels of " + where),
+                    clockrate == null ? 0 : parseInt(clockrate, "clockrate of " + where),
+                    channels == null ? 1 : parseInt(channels, "channels of " + where),
                     parameters,
                     feedback);
         } catch (IllegalArgumentException e) {
@@ -238,7 +244,7 @@ public final class JingleElementReader {
         JingleLimits.check(elements.size(), limits.maxHeaderExtensions(), "header extensions per content", where);
         List<HeaderExtension> extensions = new ArrayList<>();
         for (Element element : elements) {
-            int id = JingleReader.parseInt(element.attributeValue("id"), "rtp-hdrext id in " + where);
+            int id = parseInt(element.attributeValue("id"), "rtp-hdrext id in " + where);
             String uri = element.attributeValue("uri");
             if (uri == null || uri.isBlank()) {
                 throw new MalformedJingleException("an rtp-hdrext without uri in " + where);
@@ -343,11 +349,11 @@ public final class JingleElementReader {
         try {
             return new JingleCandidate(
                     required(c, "foundation"),
-                    JingleReader.parseInt(required(c, "component"), "candidate component"),
+                    parseInt(required(c, "component"), "candidate component"),
                     required(c, "protocol"),
                     parseLong(required(c, "priority"), "candidate priority"),
                     required(c, "ip"),
-                    JingleReader.parseInt(required(c, "port"), "candidate port"),
+                    parseInt(required(c, "port"), "candidate port"),
                     required(c, "type"),
                     optionalInt(c, "generation"),
                     c.attributeValue("id"),
@@ -414,53 +420,11 @@ public final class JingleElementReader {
         return null;
     }
 
-    private static long parseSsrc(String value, String where) throws MalformedJingleException {
-        long ssrc = parseLong(value, "ssrc in " + where);
-        if (ssrc < 0 || ssrc > Source.MAX_SSRC) {
-            throw new MalformedJingleException("ssrc out of range in " + where + ": " + shorten(value));
-        }
-        return ssrc;
-    }
-
     private static String required(Element element, String attribute) {
-        String value = element.attributeValue(attribute);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("no " + attribute);
-        }
-        return value;
+        return JingleValues.required(element.attributeValue(attribute), attribute);
     }
 
     private static Integer optionalInt(Element element, String attribute) {
-        String value = element.attributeValue(attribute);
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(attribute + " is not a number: " + shorten(value), e);
-        }
-    }
-
-    private static long parseLong(String value, String what) throws MalformedJingleException {
-        if (value == null) {
-            throw new MalformedJingleException("missing " + what);
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new MalformedJingleException(what + " is not a number: " + shorten(value), e);
-        }
-    }
-
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static String shorten(String value) {
-        if (value == null) {
-            return "?";
-        }
-        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
+        return JingleValues.optionalInt(element.attributeValue(attribute), attribute);
     }
 }

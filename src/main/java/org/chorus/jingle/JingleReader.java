@@ -1,5 +1,11 @@
 package org.chorus.jingle;
 
+import static org.chorus.jingle.JingleValues.emptyToNull;
+import static org.chorus.jingle.JingleValues.parseInt;
+import static org.chorus.jingle.JingleValues.parseLong;
+import static org.chorus.jingle.JingleValues.parseSsrc;
+import static org.chorus.jingle.JingleValues.shorten;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -423,64 +429,11 @@ public final class JingleReader {
         return parameters;
     }
 
-    private static long parseSsrc(String value, String where) throws MalformedJingleException {
-        long ssrc = parseLong(value, "ssrc in " + where);
-        if (ssrc < 0 || ssrc > Source.MAX_SSRC) {
-            throw new MalformedJingleException("ssrc out of range in " + where + ": " + shorten(value));
-        }
-        return ssrc;
-    }
-
     private static String required(AbstractPacketExtension element, String attribute) {
-        String value = element.getAttributeAsString(attribute);
-        if (value == null || value.isEmpty()) {
-            throw new IllegalArgumentException("no " + attribute);
-        }
-        return value;
+        return JingleValues.required(element.getAttributeAsString(attribute), attribute);
     }
 
     private static Integer optionalInt(AbstractPacketExtension element, String attribute) {
-        String value = element.getAttributeAsString(attribute);
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(attribute + " is not a number: " + shorten(value), e);
-        }
-    }
-
-    static int parseInt(String value, String what) throws MalformedJingleException {
-        if (value == null) {
-            throw new MalformedJingleException("missing " + what);
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new MalformedJingleException(what + " is not a number: " + shorten(value), e);
-        }
-    }
-
-    private static long parseLong(String value, String what) throws MalformedJingleException {
-        if (value == null) {
-            throw new MalformedJingleException("missing " + what);
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new MalformedJingleException(what + " is not a number: " + shorten(value), e);
-        }
-    }
-
-    private static String emptyToNull(String value) {
-        return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static String shorten(String value) {
-        if (value == null) {
-            return "?";
-        }
-        return value.length() <= 40 ? value : value.substring(0, 40) + "…";
+        return JingleValues.optionalInt(element.getAttributeAsString(attribute), attribute);
     }
 }

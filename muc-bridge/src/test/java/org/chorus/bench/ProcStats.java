@@ -5,12 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.chorus.media.ProcessFigures;
 
 /**
  * CPU and heap of processes, from Linux's /proc and the JDK's jcmd: what the whole process used,
@@ -129,10 +130,10 @@ final class ProcStats {
      * gateway's leg and subscription) outlives the first collection that finds it unreachable.
      */
     static Heap liveHeap(long pid) throws InterruptedException {
-        jcmd(pid, "GC.run");
+        ProcessFigures.jcmd(pid, "GC.run");
         Thread.sleep(1000);
         Map<String, Long> byClass = new HashMap<>();
-        List<String> lines = jcmd(pid, "GC.class_histogram");
+        List<String> lines = ProcessFigures.jcmd(pid, "GC.class_histogram");
         for (String raw : lines) {
             String line = raw.trim();
             if (line.startsWith("Total")) {
@@ -150,7 +151,7 @@ final class ProcStats {
     /** Pauses of a JVM's collectors so far: {count, milliseconds}, from its performance counters. */
     static long[] gcPauses(long pid) {
         Map<String, String> counters = new HashMap<>();
-        for (String line : jcmd(pid, "PerfCounter.print")) {
+        for (String line : ProcessFigures.jcmd(pid, "PerfCounter.print")) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 counters.put(line.substring(0, eq).trim(), line.substring(eq + 1).trim());
@@ -187,21 +188,7 @@ final class ProcStats {
         } catch (IOException e) {
             return 0;
         }
-        long drops = 0;
-        for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
-            try {
-                List<String> lines = Files.readAllLines(Path.of(table));
-                for (int i = 1; i < lines.size(); i++) {
-                    String[] f = lines.get(i).trim().split("\\s+");
-                    if (f.length > 12 && inodes.contains(f[9])) {
-                        drops += Long.parseLong(f[f.length - 1]);
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                // no such table
-            }
-        }
-        return drops;
+        return udpDrops(socket -> inodes.contains(socket[9]));
     }
 
     /**
@@ -211,13 +198,21 @@ final class ProcStats {
      */
     static long udpDropsOnPort(int port) {
         String hexPort = String.format(":%04X", port);
+        return udpDrops(socket -> socket[1].endsWith(hexPort));
+    }
+
+    /**
+     * The drops (last column) summed over the sockets of /proc/net/udp and udp6 that {@code which}
+     * takes; it is given a line's columns, split at blanks.
+     */
+    private static long udpDrops(Predicate<String[]> which) {
         long drops = 0;
         for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
             try {
                 List<String> lines = Files.readAllLines(Path.of(table));
                 for (int i = 1; i < lines.size(); i++) {
                     String[] f = lines.get(i).trim().split("\\s+");
-                    if (f.length > 12 && f[1].endsWith(hexPort)) {
+                    if (f.length > 12 && which.test(f)) {
                         drops += Long.parseLong(f[f.length - 1]);
                     }
                 }
@@ -231,32 +226,6 @@ final class ProcStats {
     /** The pid of this JVM. */
     static long self() {
         return ProcessHandle.current().pid();
-    }
-
-    static List<String> jcmd(long pid, String command) {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        try {
-            List<String> args = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
-            args.addAll(List.of(command.split(" ")));
-            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-            List<String> lines = new ArrayList<>();
-            try (var reader = p.inputReader(StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    lines.add(line);
-                }
-            }
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException("jcmd " + command + " did not finish");
-            }
-            return lines;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run jcmd", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     private static long ticksOf(Path stat) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.chorus.media.ProcessFigures;
 
 /**
  * An optional JDK Flight Recorder profile of the forwarding thread over the measured window
@@ -28,12 +29,12 @@ final class Profile {
     private Profile() {}
 
     static void start(long pid) {
-        ProcStats.jcmd(pid, "JFR.start name=" + NAME + " settings=profile");
+        ProcessFigures.jcmd(pid, "JFR.start name=" + NAME + " settings=profile");
     }
 
     static Path stop(long pid, Path dir) {
         Path file = dir.resolve("profile-" + pid + ".jfr");
-        ProcStats.jcmd(pid, "JFR.stop name=" + NAME + " filename=" + file);
+        ProcessFigures.jcmd(pid, "JFR.stop name=" + NAME + " filename=" + file);
         return file;
     }
 

@@ -3,7 +3,6 @@ package org.chorus.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,10 +12,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,18 +35,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ProsodyExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserCallEndToEndTest {
-    private static final Path BROWSER_DIR = Path.of(System.getProperty("basedir", ".")).resolve("src/test/browser");
-    private static final String CHROMIUM = BrowserDriver.CHROMIUM;
     /** {@code -Dchorus.browser.debug=true} logs every Jingle stanza the pages send and receive. */
     private static final boolean DEBUG = Boolean.getBoolean("chorus.browser.debug");
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     private static final int MIN_FRAMES = 15;
     private static final int MIN_AUDIO_PACKETS = 25;
     private static final List<String> NAMES = List.of("alice", "bob", "carol");
 
     private final ProsodyServer server;
-    private AutoCloseable gateway;
-    private XmppTestClient owner;
+    private BrowserCall call;
 
     BrowserCallEndToEndTest(ProsodyServer server) {
         this.server = server;
@@ -57,49 +50,28 @@ class BrowserCallEndToEndTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        gateway = GatewayTestAccess.start(server, List.of());
+        call = BrowserCall.start(server);
     }
 
     @AfterAll
     void tearDown() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (owner != null) {
-            owner.close();
+        if (call != null) {
+            call.close();
         }
     }
 
     @Test
     @Timeout(value = 170, unit = TimeUnit.SECONDS)
     void threeBrowsersEachReceiveTheOtherTwoAndNeverThemselves() throws Exception {
-        String node = BrowserDriver.requireExecutable("node");
-        assertThat(Path.of(CHROMIUM)).as("Debian's chromium (apt-get install chromium)").isExecutable();
-        BrowserDriver.installDependencies(BROWSER_DIR);
-
-        List<ProsodyServer.Account> accounts = NAMES.stream().map(server::newUser).toList();
-        owner.createMembersOnlyRoom("browsers", "owner", XmppTestClient.bareJids(accounts.toArray(ProsodyServer.Account[]::new)));
-        String room = "browsers@" + server.mucDomain();
-        String conference = "browsers@" + server.componentDomain();
-
-        List<String> command = new ArrayList<>(List.of(node, "run-call.mjs",
-                "--ws", server.websocketUrl(),
-                "--room", room,
-                "--conference", conference,
-                "--chromium", CHROMIUM,
-                "--timeout", Long.toString(CALL_TIMEOUT.toSeconds()),
+        List<ProsodyServer.Account> accounts = call.members("browsers", NAMES);
+        List<String> options = new ArrayList<>(List.of(
                 "--min-frames", Integer.toString(MIN_FRAMES),
                 "--min-audio-packets", Integer.toString(MIN_AUDIO_PACKETS)));
         if (DEBUG) {
-            command.add("--debug");
-        }
-        for (int i = 0; i < NAMES.size(); i++) {
-            ProsodyServer.Account a = accounts.get(i);
-            command.addAll(List.of("--participant", NAMES.get(i) + "," + a.jid() + "," + a.password()));
+            options.add("--debug");
         }
         long start = System.nanoTime();
-        Config result = BrowserDriver.run(BROWSER_DIR, command, CALL_TIMEOUT.plusSeconds(45));
+        Config result = call.run("browsers", NAMES, accounts, options);
         System.out.printf("browser call took %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
 
         assertThat(result.getStringList("failures")).as("what the driver saw go wrong").isEmpty();

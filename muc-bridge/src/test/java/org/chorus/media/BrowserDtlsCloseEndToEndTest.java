@@ -3,15 +3,11 @@ package org.chorus.media;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.Config;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.chorus.gateway.GatewayTestAccess;
 import org.chorus.testing.ProsodyExtension;
 import org.chorus.testing.ProsodyServer;
-import org.chorus.testing.XmppTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,13 +23,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its stream to the other two, all with {@code <gone/>}. The driver waits for those ends 2 s, the
  * figure a user is promised, and reports when each came.
  *
- * <p>Node, npm and Chromium are required, as for {@link BrowserCallEndToEndTest}.
+ * <p>Node, npm and Chromium are required, as for every {@link BrowserCall}.
  */
 @ExtendWith(ProsodyExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BrowserDtlsCloseEndToEndTest {
-    private static final Path BROWSER_DIR = Path.of(System.getProperty("basedir", ".")).resolve("src/test/browser");
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     /** The gateway's wait for a closing member's own session-terminate (docs/protocol.md §7). */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
     private static final Duration CLOSE_WAIT = CLOSE_GRACE.plusSeconds(1);
@@ -41,8 +35,7 @@ class BrowserDtlsCloseEndToEndTest {
     private static final String CLOSER = "carol";
 
     private final ProsodyServer server;
-    private AutoCloseable gateway;
-    private XmppTestClient owner;
+    private BrowserCall call;
 
     BrowserDtlsCloseEndToEndTest(ProsodyServer server) {
         this.server = server;
@@ -50,44 +43,25 @@ class BrowserDtlsCloseEndToEndTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        owner = XmppTestClient.connectNewUser(server, "owner");
-        gateway = GatewayTestAccess.start(server, List.of());
+        call = BrowserCall.start(server);
     }
 
     @AfterAll
     void tearDown() throws Exception {
-        if (gateway != null) {
-            gateway.close();
-        }
-        if (owner != null) {
-            owner.close();
+        if (call != null) {
+            call.close();
         }
     }
 
     @Test
     @Timeout(value = 170, unit = TimeUnit.SECONDS)
     void aBrowserThatClosesDtlsLeavesWithGoneOnceTheGraceIsOver() throws Exception {
-        String node = BrowserDriver.requireExecutable("node");
-        assertThat(Path.of(BrowserDriver.CHROMIUM)).as("Debian's chromium (apt-get install chromium)").isExecutable();
-        BrowserDriver.installDependencies(BROWSER_DIR);
-
-        List<ProsodyServer.Account> accounts = NAMES.stream().map(server::newUser).toList();
-        owner.createMembersOnlyRoom("closing", "owner", XmppTestClient.bareJids(accounts.toArray(ProsodyServer.Account[]::new)));
-        List<String> command = new ArrayList<>(List.of(node, "run-call.mjs",
-                "--ws", server.websocketUrl(),
-                "--room", "closing@" + server.mucDomain(),
-                "--conference", "closing@" + server.componentDomain(),
-                "--chromium", BrowserDriver.CHROMIUM,
-                "--timeout", Long.toString(CALL_TIMEOUT.toSeconds()),
+        List<ProsodyServer.Account> accounts = call.members("closing", NAMES);
+        Config result = call.run("closing", NAMES, accounts, List.of(
                 "--min-frames", "5",
                 "--min-audio-packets", "10",
                 "--close-connection", CLOSER,
                 "--close-wait", Long.toString(CLOSE_WAIT.toSeconds())));
-        for (int i = 0; i < NAMES.size(); i++) {
-            ProsodyServer.Account a = accounts.get(i);
-            command.addAll(List.of("--participant", NAMES.get(i) + "," + a.jid() + "," + a.password()));
-        }
-        Config result = BrowserDriver.run(BROWSER_DIR, command, CALL_TIMEOUT.plusSeconds(45));
 
         assertThat(result.getStringList("failures")).as("what the driver saw go wrong").isEmpty();
         Config closing = result.getConfig("closing");

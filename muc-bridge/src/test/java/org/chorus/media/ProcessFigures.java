@@ -13,9 +13,10 @@ import java.util.regex.Pattern;
 /**
  * What another JVM on this machine holds, as the kernel and the JDK's jcmd report it: its living
  * threads ({@code Threads:} of /proc/PID/status) and its live heap (the heap in use right after
- * full collections, from {@code jcmd PID GC.heap_info}).
+ * full collections, from {@code jcmd PID GC.heap_info}). The benches' figures run their jcmd
+ * through it too.
  */
-final class ProcessFigures {
+public final class ProcessFigures {
     private static final Pattern USED = Pattern.compile("\\bused (\\d+)K");
 
     private ProcessFigures() {}
@@ -57,10 +58,13 @@ final class ProcessFigures {
         return String.format("%.1f MiB", bytes / 1048576.0);
     }
 
-    private static List<String> jcmd(long pid, String command) {
+    /** Runs {@code jcmd PID} with a command and its arguments (separated by spaces) and returns what it printed. */
+    public static List<String> jcmd(long pid, String command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+            List<String> args = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid)));
+            args.addAll(List.of(command.split(" ")));
+            Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
             List<String> lines = new ArrayList<>();
             try (var reader = p.inputReader(StandardCharsets.UTF_8)) {
                 for (String line; (line = reader.readLine()) != null; ) {
