@@ -219,9 +219,9 @@ final class ChorusScenario {
         }
     }
 
-    /** The gateway's media port, from its log line "Shared media port open on /127.0.0.1:PORT". */
+    /** The gateway's media port, from its log line "Media port open on /127.0.0.1:PORT". */
     private static int mediaPort(String gatewayLog) {
-        Matcher m = Pattern.compile("Shared media port open on \\S*:(\\d+)").matcher(gatewayLog);
+        Matcher m = Pattern.compile("Media port open on \\S*:(\\d+)").matcher(gatewayLog);
         if (!m.find()) {
             throw new IllegalStateException("no media port in the gateway's log: " + ChildJvm.tail(gatewayLog, 3000));
         }
