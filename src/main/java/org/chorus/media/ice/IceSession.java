@@ -422,7 +422,7 @@ public final class IceSession implements DatagramPath {
 
     /** Runs what the agent has due now, and notes its next deadline and selected address. */
     private void runDueLocked(long now) {
-        timed.deadline = agent.tick(now);
+        loop.setDeadline(timed, agent.tick(now));
         InetSocketAddress s = agent.selectedRemote();
         if (!Objects.equals(s, selected)) {
             selected = s;

@@ -5,13 +5,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,9 +24,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code chorus-ice-read-N}: the readers, each a {@link java.nio.channels.Selector} over
  *       non-blocking channels; a datagram is demultiplexed and handed to its session on the reader
  *       that read it (see {@link DatagramReader}).</li>
- *   <li>{@code chorus-ice-timer}: one sweep every {@value #SWEEP_MILLIS} ms over the registered
- *       sessions, ticking those whose deadline has passed (retransmissions, paced checks, consent,
- *       timeouts).</li>
+ *   <li>{@code chorus-ice-timer} ({@link IceTimer}): sweeps the registered sessions when the
+ *       earliest deadline comes, ticking those whose deadline has passed (retransmissions, paced
+ *       checks, consent, timeouts), and sleeps until the next.</li>
  *   <li>{@code chorus-ice-events}: one thread on which the sessions' state listeners run, in the
  *       order the changes happened.</li>
  * </ul>
@@ -40,9 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class PortLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PortLoop.class);
-
-    /** How often the timer thread sweeps the sessions. */
-    static final long SWEEP_MILLIS = 20;
 
     /** What the timer sweep ticks for one ICE session: its next deadline, and what to run then. */
     static final class Timed {
@@ -56,6 +49,10 @@ public final class PortLoop implements AutoCloseable {
             this.name = name;
         }
 
+        void tick(long now) {
+            tick.accept(now);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -63,8 +60,7 @@ public final class PortLoop implements AutoCloseable {
     }
 
     private final List<DatagramReader> readers;
-    private final Set<Timed> timed = ConcurrentHashMap.newKeySet();
-    private final ScheduledThreadPoolExecutor timer;
+    private final IceTimer timer;
     private final ExecutorService events;
     private final AtomicBoolean receiveBufferLogged = new AtomicBoolean();
     private volatile boolean closed;
@@ -80,10 +76,9 @@ public final class PortLoop implements AutoCloseable {
             throw e;
         }
         this.readers = List.copyOf(list);
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "chorus-ice-timer"));
+        this.timer = new IceTimer("chorus-ice-timer");
         this.events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
                 r -> daemon(r, "chorus-ice-events"));
-        timer.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -130,11 +125,17 @@ public final class PortLoop implements AutoCloseable {
     /** Includes a session in the timer sweep until {@link #unschedule}. */
     void schedule(Timed t) {
         requireOpen();
-        timed.add(Objects.requireNonNull(t));
+        timer.add(t);
     }
 
     void unschedule(Timed t) {
-        timed.remove(t);
+        timer.remove(t);
+    }
+
+    /** Sets a session's next deadline, waking the timer thread if it now has to run earlier. */
+    void setDeadline(Timed t, long deadline) {
+        t.deadline = deadline;
+        timer.deadlineSet(deadline);
     }
 
     /** Runs a task on the event thread, after every task handed over before it; dropped once closed. */
@@ -171,20 +172,7 @@ public final class PortLoop implements AutoCloseable {
 
     /** How many sessions the timer sweeps. */
     int timedCount() {
-        return timed.size();
-    }
-
-    private void sweep() {
-        long now = System.nanoTime();
-        for (Timed t : timed) {
-            if (t.deadline - now <= 0) {
-                try {
-                    t.tick.accept(now);
-                } catch (RuntimeException e) {
-                    LOG.error("ICE tick failed for {}", t, e);
-                }
-            }
-        }
+        return timer.size();
     }
 
     private void requireOpen() {
@@ -205,9 +193,8 @@ public final class PortLoop implements AutoCloseable {
         }
         closed = true;
         readers.forEach(DatagramReader::close);
-        timer.shutdownNow();
+        timer.close();
         events.shutdown();
-        timed.clear();
         LOG.debug("ICE port loop closed");
     }
 
@@ -219,6 +206,6 @@ public final class PortLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PortLoop[" + readers.size() + " reader(s), " + timed.size() + " timed]";
+        return "PortLoop[" + readers.size() + " reader(s), " + timer.size() + " timed]";
     }
 }
