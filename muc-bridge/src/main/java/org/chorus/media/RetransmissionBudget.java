@@ -17,8 +17,9 @@ package org.chorus.media;
  * <h2>Threads and allocation</h2>
  * Every method runs on the receiver's forwarding shard ({@link SenderWorkers}), which both forwards
  * the publisher's packets to the receiver and answers its NACKs; so there is no lock and no atomic.
- * The methods take the time as an argument, so that tests can use their own clock. Nothing
- * allocates after construction.
+ * The methods take the time as an argument, so that tests can use their own clock. The table of
+ * admitted sequence numbers (8 KiB) is made on the first NACK: most receivers never send one, and a
+ * 25-person call holds 600 budgets. Nothing allocates after that.
  */
 final class RetransmissionBudget {
     /** Sequence numbers remembered per receiver: a second of a fast stream, as the cache holds. */
@@ -29,8 +30,8 @@ final class RetransmissionBudget {
     private final long floorBytesPerSecond;
     private final long burstBytes;
     private long forwardedBytes;
-    private final long[] keys = new long[REMEMBERED];
-    private final long[] admittedAt = new long[REMEMBERED];
+    private long[] keys;
+    private long[] admittedAt;
     private long creditedForwarded;
     private long lastRefillNanos;
     private long tokens;
@@ -75,6 +76,10 @@ final class RetransmissionBudget {
      * admitted less than {@code resendInterval} ago. Admitting it records the time.
      */
     boolean admit(int ssrc, int seq, long nowNanos) {
+        if (keys == null) {
+            keys = new long[REMEMBERED];
+            admittedAt = new long[REMEMBERED];
+        }
         long key = key(ssrc, seq);
         int slot = slot(ssrc, seq, REMEMBERED);
         if (keys[slot] == key && nowNanos - admittedAt[slot] < resendIntervalNanos) {
