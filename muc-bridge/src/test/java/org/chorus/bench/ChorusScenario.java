@@ -98,6 +98,9 @@ final class ChorusScenario {
                     Measurement.Window window = Measurement.run(config, traffic, gateway.pid(), mediaPort, prosodyPid,
                             "chorus-ice-read", workDir);
                     gateway.requireAlive();
+                    Thread.sleep(2000);
+                    Measurement.Idle idleWarm = Measurement.idle(gateway.pid(), config.idle().toMillis());
+                    log("idle call after the media: %.1f%% of a core", 100 * idleWarm.cpuShare());
                     int silent = receipts.silentPairsDuringWarmup();
                     if (silent > 0) {
                         notes.add(silent + " (receiver, sender) pairs received nothing during the warm-up");
@@ -137,7 +140,7 @@ final class ChorusScenario {
                     notes.add("SRTP backend: gateway " + srtpBackend(gateway.stdout()) + ", load generator "
                             + SrtpStartup.initialize());
                     addCommonNotes(notes, receipts, window);
-                    return Result.of("Chorus", config, window, idle, joinSeconds, receipts, heapEmpty, heapFull, heapAfter,
+                    return Result.of("Chorus", config, window, idle, idleWarm, joinSeconds, receipts, heapEmpty, heapFull, heapAfter,
                             ownDrops, notes);
                 } finally {
                     reports.shutdownNow();

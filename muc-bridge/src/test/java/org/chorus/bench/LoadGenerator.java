@@ -26,7 +26,7 @@ public final class LoadGenerator {
         quietLogging();
         Locale.setDefault(Locale.ROOT);
         BenchConfig config = BenchConfig.fromSystemProperties();
-        long limitSeconds = 300 + 2 * (config.warmup().toSeconds() + config.duration().toSeconds() + config.idle().toSeconds())
+        long limitSeconds = 300 + 2 * (config.warmup().toSeconds() + config.duration().toSeconds() + 2 * config.idle().toSeconds() + 4)
                 + 15L * config.participants();
         startWatchdog(limitSeconds);
         Path workDir = Files.createTempDirectory("chorus-bench-");
@@ -125,6 +125,8 @@ public final class LoadGenerator {
                     busiest.getValue() * 1e6 / Math.max(1, r.received())));
             System.out.println(threadLine("  idle call before the media, CPU ms a second by thread:",
                     scaled(r.idle().threads(), 1000), "%.1f"));
+            System.out.println(threadLine("  idle call after the media, CPU ms a second by thread:",
+                    scaled(r.idleWarm().threads(), 1000), "%.1f"));
             if (!w.profile().isEmpty()) {
                 System.out.println("  profile of the forwarding thread (JFR was recording: these CPU figures include its cost):");
                 w.profile().forEach(line -> System.out.println("    " + line));

@@ -44,9 +44,11 @@ final class RelayScenario {
                 Measurement.Window window = Measurement.run(config, traffic, relay.pid(), address.getPort(), 0, "relay",
                         workDir);
                 relay.requireAlive();
+                Thread.sleep(2000);
+                Measurement.Idle idleWarm = Measurement.idle(relay.pid(), config.idle().toMillis());
                 ProcStats.Heap heapFull = ProcStats.liveHeap(relay.pid());
                 ChorusScenario.addCommonNotes(notes, receipts, window);
-                return Result.of("UDP relay", config, window, idle, joinSeconds, receipts, heapEmpty, heapFull, null,
+                return Result.of("UDP relay", config, window, idle, idleWarm, joinSeconds, receipts, heapEmpty, heapFull, null,
                         OwnDrops.Reading.NOT_EXPOSED, notes);
             } finally {
                 participants.forEach(UdpParticipant::close);

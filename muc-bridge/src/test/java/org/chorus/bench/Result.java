@@ -6,20 +6,23 @@ import java.util.List;
  * One system's figures from one run.
  *
  * @param idle what the system used with every member connected and no media flowing, before the media
+ * @param idleWarm the same, sampled again after the media, once the code of the established call has
+ *     been compiled (the first sample still pays the JIT compiler for the join and consent paths)
  * @param joinSeconds from the first member's join to every leg secure (Chorus), or to every member
  *     registered (the relay)
  * @param ownDrops the packets the system says it dropped itself, when it exposes them
  * @param heapAfter the live heap after every member left; null when not measured
  */
-record Result(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle, double joinSeconds,
+record Result(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle,
+        Measurement.Idle idleWarm, double joinSeconds,
         long received, long expected, long p50Nanos, long p99Nanos, long maxNanos, ProcStats.Heap heapEmpty,
         ProcStats.Heap heapFull, ProcStats.Heap heapAfter, OwnDrops.Reading ownDrops, List<String> notes) {
 
     static Result of(String system, BenchConfig config, Measurement.Window window, Measurement.Idle idle,
-            double joinSeconds, Receipts receipts, ProcStats.Heap heapEmpty, ProcStats.Heap heapFull,
+            Measurement.Idle idleWarm, double joinSeconds, Receipts receipts, ProcStats.Heap heapEmpty, ProcStats.Heap heapFull,
             ProcStats.Heap heapAfter, OwnDrops.Reading ownDrops, List<String> notes) {
         long expected = window.sentMeasured() * (config.participants() - 1);
-        return new Result(system, config, window, idle, joinSeconds, receipts.measured.sum(), expected,
+        return new Result(system, config, window, idle, idleWarm, joinSeconds, receipts.measured.sum(), expected,
                 receipts.latency.percentileNanos(0.50), receipts.latency.percentileNanos(0.99),
                 receipts.latency.maxNanos(), heapEmpty, heapFull, heapAfter, ownDrops, notes);
     }
@@ -60,5 +63,10 @@ record Result(String system, BenchConfig config, Measurement.Window window, Meas
     /** CPU milliseconds a second per leg with everyone connected and no media. */
     double idleMillisPerLegSecond() {
         return idle.cpuShare() * 1000 / config.legs();
+    }
+
+    /** The same after the media, with the established call's code compiled. */
+    double idleWarmMillisPerLegSecond() {
+        return idleWarm.cpuShare() * 1000 / config.legs();
     }
 }
